@@ -1,0 +1,1 @@
+"""The kata layer: answer parts, the manifest and the self-check."""

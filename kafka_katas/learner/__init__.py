@@ -1,0 +1,1 @@
+"""The learner-facing layer: the `kata` command, the pytest plugin, grading."""

@@ -1,0 +1,1 @@
+"""The local backend: Kafka and Apicurio as JVM processes from Maven Central jars."""
