@@ -74,8 +74,12 @@ def static_checks(manifest: Manifest) -> Report:
     _check_files_match_manifest(manifest, report)
     for kata in manifest.katas:
         _check_kata_text(manifest, kata, report)
-    for check in ("manifest and files agree", "katas and solutions differ only in answers",
-                  "placeholders raise NotSolvedYet", "known-wrong answers exist and fit"):
+    for check in (
+        "manifest and files agree",
+        "katas and solutions differ only in answers",
+        "placeholders raise NotSolvedYet",
+        "known-wrong answers exist and fit",
+    ):
         report.ok(check)
     return report
 
@@ -118,14 +122,18 @@ def _check_kata_text(manifest: Manifest, kata: Kata, report: Report) -> None:
         )
     for part in pristine.parts:
         if "todo(" not in part.body:
-            report.add("placeholders raise NotSolvedYet",
-                       f"{kata.id}: answer {part.name!r} of the kata does not call todo(...)")
+            report.add(
+                "placeholders raise NotSolvedYet",
+                f"{kata.id}: answer {part.name!r} of the kata does not call todo(...)",
+            )
     if not kata_file.read_text().lstrip().startswith('"""'):
         report.add("manifest and files agree", f"{kata.id}: the kata file has no docstring")
     wrong = wrong_answers(manifest, kata)
     if not wrong:
-        report.add("known-wrong answers exist and fit",
-                   f"{kata.id}: no known-wrong answer in {WRONG_ANSWERS_DIR / kata.id}")
+        report.add(
+            "known-wrong answers exist and fit",
+            f"{kata.id}: no known-wrong answer in {WRONG_ANSWERS_DIR / kata.id}",
+        )
     for item in wrong:
         try:
             names = set(answers.parse(item.path.read_text(), str(item.path)).answers)
@@ -134,9 +142,11 @@ def _check_kata_text(manifest: Manifest, kata: Kata, report: Report) -> None:
             continue
         unknown = names - set(pristine.answers)
         if not names or unknown:
-            report.add("known-wrong answers exist and fit",
-                       f"{item.label}: answer parts {sorted(unknown) or '(none)'} are not "
-                       f"answer parts of {kata.id}")
+            report.add(
+                "known-wrong answers exist and fit",
+                f"{item.label}: answer parts {sorted(unknown) or '(none)'} are not "
+                f"answer parts of {kata.id}",
+            )
 
 
 def stage(manifest: Manifest, target: Path) -> dict[str, list[WrongAnswer]]:
@@ -166,15 +176,27 @@ def dynamic_checks(manifest: Manifest, pytest_args: list[str] | None = None) -> 
         stage(manifest, staging)
         results = staging / "results.json"
         command = [
-            sys.executable, "-m", "pytest", KATAS_DIR, SOLUTIONS_DIR, "wrong",
-            f"--kata-root={manifest.root}", f"--kata-results={results}",
-            "-q", "--no-header", "-p", "no:cacheprovider", *(pytest_args or []),
+            sys.executable,
+            "-m",
+            "pytest",
+            KATAS_DIR,
+            SOLUTIONS_DIR,
+            "wrong",
+            f"--kata-root={manifest.root}",
+            f"--kata-results={results}",
+            "-q",
+            "--no-header",
+            "-p",
+            "no:cacheprovider",
+            *(pytest_args or []),
         ]
         run = subprocess.run(command, cwd=staging, capture_output=True, text=True, check=False)
         if not results.exists():
-            report.add("the staged run produced results",
-                       f"pytest exited {run.returncode} without results:\n"
-                       f"{(run.stdout + run.stderr)[-3000:]}")
+            report.add(
+                "the staged run produced results",
+                f"pytest exited {run.returncode} without results:\n"
+                f"{(run.stdout + run.stderr)[-3000:]}",
+            )
             return report
         tests = json.loads(results.read_text())["tests"]
     _judge(manifest, tests, report)
@@ -190,12 +212,15 @@ def _judge(manifest: Manifest, tests: list[dict[str, str]], report: Report) -> N
 
     for test in by_group.get(SOLUTIONS_DIR, []):
         if test["outcome"] != "pass":
-            report.add("every solution passes",
-                       f"{test['nodeid']}: {test['outcome']}: {test['message']}")
+            report.add(
+                "every solution passes", f"{test['nodeid']}: {test['outcome']}: {test['message']}"
+            )
     for test in by_group.get(KATAS_DIR, []):
         if test["outcome"] != "unsolved":
-            report.add("every kata test fails with 'not solved yet'",
-                       f"{test['nodeid']}: {test['outcome']}: {test['message']}")
+            report.add(
+                "every kata test fails with 'not solved yet'",
+                f"{test['nodeid']}: {test['outcome']}: {test['message']}",
+            )
     for kata in manifest.katas:
         for item in wrong_answers(manifest, kata):
             results = by_group.get(f"wrong/{kata.id}/{item.path.stem}", [])
@@ -203,21 +228,29 @@ def _judge(manifest: Manifest, tests: list[dict[str, str]], report: Report) -> N
             if not results:
                 report.add("known-wrong answers are rejected", f"{item.label}: no test ran")
             elif "unsolved" in outcomes or "fail" not in outcomes:
-                report.add("known-wrong answers are rejected",
-                           f"{item.label}: expected a failed assertion, got "
-                           f"{sorted(outcomes)}")
+                report.add(
+                    "known-wrong answers are rejected",
+                    f"{item.label}: expected a failed assertion, got {sorted(outcomes)}",
+                )
         for folder in (KATAS_DIR, SOLUTIONS_DIR):
             if not any(t["nodeid"].startswith(f"{folder}/{kata.path}") for t in tests):
-                report.add("every solution passes" if folder == SOLUTIONS_DIR
-                           else "every kata test fails with 'not solved yet'",
-                           f"{folder}/{kata.path}: no test ran (a collection error?)")
-    for check in ("every solution passes", "every kata test fails with 'not solved yet'",
-                  "known-wrong answers are rejected"):
+                report.add(
+                    "every solution passes"
+                    if folder == SOLUTIONS_DIR
+                    else "every kata test fails with 'not solved yet'",
+                    f"{folder}/{kata.path}: no test ran (a collection error?)",
+                )
+    for check in (
+        "every solution passes",
+        "every kata test fails with 'not solved yet'",
+        "known-wrong answers are rejected",
+    ):
         report.ok(check)
 
 
-def run_checks(root: Path | None = None, *, static_only: bool = False,
-               pytest_args: list[str] | None = None) -> Report:
+def run_checks(
+    root: Path | None = None, *, static_only: bool = False, pytest_args: list[str] | None = None
+) -> Report:
     manifest = load(root)
     report = static_checks(manifest)
     if not static_only and not report.problems:

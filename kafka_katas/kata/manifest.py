@@ -87,16 +87,27 @@ def load(root: Path | None = None) -> Manifest:
     modules = {
         key: Module(key, str(value["title"])) for key, value in data.get("modules", {}).items()
     }
-    katas = tuple(sorted((_kata(entry, modules) for entry in data.get("kata", [])),
-                         key=lambda k: k.order))
+    katas = tuple(
+        sorted((_kata(entry, modules) for entry in data.get("kata", [])), key=lambda k: k.order)
+    )
     _check_unique(katas)
     return Manifest(root, modules, katas)
 
 
 def _kata(entry: dict[str, object], modules: dict[str, Module]) -> Kata:
     where = f"[[kata]] {entry.get('id', '?')!r}"
-    missing = {"id", "order", "module", "title", "seed", "path", "hints", "points", "timeout",
-               "needs"} - entry.keys()
+    missing = {
+        "id",
+        "order",
+        "module",
+        "title",
+        "seed",
+        "path",
+        "hints",
+        "points",
+        "timeout",
+        "needs",
+    } - entry.keys()
     if missing:
         raise ManifestError(f"{where}: missing {', '.join(sorted(missing))}")
     hints = tuple(str(h) for h in entry["hints"])  # type: ignore[attr-defined]

@@ -50,8 +50,9 @@ _SEVERITY = [
 ]
 
 
-def classify(when: str, excinfo: pytest.ExceptionInfo[BaseException] | None,
-             skipped: bool = False) -> tuple[TestStatus, str]:
+def classify(
+    when: str, excinfo: pytest.ExceptionInfo[BaseException] | None, skipped: bool = False
+) -> tuple[TestStatus, str]:
     """Status and one-line message of a test phase (`when` = setup, call or teardown)."""
     if skipped:
         return TestStatus.SKIPPED, ""

@@ -25,10 +25,18 @@ KATA_KEY = pytest.StashKey["Kata"]()
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("kafka-katas")
-    group.addoption("--kata-results", metavar="FILE", default=None,
-                    help="write results.json (Exercism v3 fields, points per kata) to FILE")
-    group.addoption("--kata-root", metavar="DIR", default=None,
-                    help="folder holding info.toml (default: found above the rootdir)")
+    group.addoption(
+        "--kata-results",
+        metavar="FILE",
+        default=None,
+        help="write results.json (Exercism v3 fields, points per kata) to FILE",
+    )
+    group.addoption(
+        "--kata-root",
+        metavar="DIR",
+        default=None,
+        help="folder holding info.toml (default: found above the rootdir)",
+    )
 
 
 @dataclass
@@ -122,8 +130,13 @@ class KataReporter:
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
         if self.run.manifest is None or not (self.run.tests or self.run.broken):
             return
-        scoreboard.write(terminalreporter, self.run.manifest, self.run.statuses(),
-                         self.run.tests, self.run.broken)
+        scoreboard.write(
+            terminalreporter,
+            self.run.manifest,
+            self.run.statuses(),
+            self.run.tests,
+            self.run.broken,
+        )
 
     def pytest_sessionfinish(self) -> None:
         target = self.config.getoption("kata_results")
@@ -147,14 +160,16 @@ def results_document(run: KataRun) -> dict[str, object]:
             continue
         earned = kata.points if statuses[kata.id] == KataStatus.PASS else 0
         score += earned
-        katas.append({
-            "id": kata.id,
-            "module": kata.module,
-            "status": statuses[kata.id].value,
-            "message": run.broken.get(kata.id) or _first_problem(run, kata.id),
-            "points": kata.points,
-            "score": earned,
-        })
+        katas.append(
+            {
+                "id": kata.id,
+                "module": kata.module,
+                "status": statuses[kata.id].value,
+                "message": run.broken.get(kata.id) or _first_problem(run, kata.id),
+                "points": kata.points,
+                "score": earned,
+            }
+        )
     tests = [
         {
             "name": record.name,

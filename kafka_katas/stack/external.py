@@ -67,7 +67,8 @@ class ExternalStack(Stack):
                 f"{exc}. Check KAFKA_BOOTSTRAP_SERVERS (and KAFKA_CLIENT_CONFIG for secured "
                 "clusters), or unset it to let the katas start their own broker."
             ) from None
-        self._kafka_version = f"{len(metadata.brokers)} broker(s) at {self.endpoint.bootstrap_servers}"
+        brokers = len(metadata.brokers)
+        self._kafka_version = f"{brokers} broker(s) at {self.endpoint.bootstrap_servers}"
         return self.endpoint
 
     def schema_registry_config(self) -> dict[str, str]:
@@ -97,6 +98,6 @@ class ExternalStack(Stack):
 def _metadata(admin: AdminClient) -> object | None:
     try:
         metadata = admin.list_topics(timeout=2)
-    except Exception:  # noqa: BLE001 - unreachable yet: keep polling until the deadline
+    except Exception:
         return None
     return metadata if metadata.brokers else None

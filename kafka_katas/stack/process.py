@@ -54,7 +54,7 @@ def spawn(
             cwd=cwd,
             env=dict(env) if env is not None else None,
             start_new_session=True,
-            preexec_fn=_die_with_parent if tied_to_parent else None,  # noqa: PLW1509
+            preexec_fn=_die_with_parent if tied_to_parent else None,
         )
 
 

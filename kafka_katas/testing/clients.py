@@ -7,6 +7,7 @@ opened when the test ends, whatever happened in between.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Mapping
 from typing import Any
@@ -59,10 +60,9 @@ class ClientFactory:
 
     def close_all(self) -> None:
         for consumer in self._consumers:
-            try:
+            # RuntimeError: already closed by the test or by the learner's code.
+            with contextlib.suppress(RuntimeError):
                 consumer.close()
-            except RuntimeError:  # already closed by the test or the learner's code
-                pass
         for producer in self._producers:
             producer.flush(5)
         self._consumers.clear()
@@ -103,8 +103,9 @@ def read_to_end(
     wait_until(
         caught_up,
         timeout=timeout,
-        describe=lambda _: f"expected to read {what} of {topic} up to offsets {ends}, "
-        f"read {len(records)}",
+        describe=lambda _: (
+            f"expected to read {what} of {topic} up to offsets {ends}, read {len(records)}"
+        ),
         interval=0,
     )
     return records

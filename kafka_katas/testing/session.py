@@ -27,8 +27,9 @@ def start_session_stack(config: pytest.Config) -> Iterator[Stack]:
         try:
             stack.start()
         except StackError as exc:
-            pytest.exit(f"kafka-katas could not start Kafka ({stack.name} backend):\n{exc}",
-                        returncode=3)
+            pytest.exit(
+                f"kafka-katas could not start Kafka ({stack.name} backend):\n{exc}", returncode=3
+            )
         _announce(config, stack, f"ready in {time.monotonic() - started:.1f} s")
         yield stack
     finally:
@@ -42,8 +43,10 @@ def start_registry(config: pytest.Config, stack: Stack) -> dict[str, str]:
     try:
         settings = stack.schema_registry_config()
     except StackError as exc:
-        pytest.exit(f"kafka-katas could not start the Schema Registry ({stack.name} "
-                    f"backend):\n{exc}", returncode=3)
+        pytest.exit(
+            f"kafka-katas could not start the Schema Registry ({stack.name} backend):\n{exc}",
+            returncode=3,
+        )
     if time.monotonic() - started > 0.5:
         _announce(config, stack, f"registry ready in {time.monotonic() - started:.1f} s")
     return settings

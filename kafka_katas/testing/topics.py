@@ -41,8 +41,9 @@ class TopicFactory:
         wait_until(
             lambda: self._leaders(name) == partitions,
             timeout=READY_TIMEOUT,
-            describe=lambda _: f"topic {name}: not every one of its {partitions} partitions "
-            "has a leader",
+            describe=lambda _: (
+                f"topic {name}: not every one of its {partitions} partitions has a leader"
+            ),
         )
         return name
 

@@ -112,8 +112,9 @@ class LocalKafka:
         for node in self.nodes:
             try:
                 wait_until(
-                    lambda node=node: self._check_alive(node)
-                    and process.port_open("127.0.0.1", node.port),
+                    lambda node=node: (
+                        self._check_alive(node) and process.port_open("127.0.0.1", node.port)
+                    ),
                     timeout=timeout,
                     describe=f"Kafka node {node.node_id} did not open port {node.port}",
                 )
@@ -123,8 +124,10 @@ class LocalKafka:
         remaining = max(5.0, timeout - (time.monotonic() - started))
         try:
             wait_until(
-                lambda: all(self._check_alive(n) for n in self.nodes)
-                and len(_broker_ids(admin)) == len(self.nodes),
+                lambda: (
+                    all(self._check_alive(n) for n in self.nodes)
+                    and len(_broker_ids(admin)) == len(self.nodes)
+                ),
                 timeout=remaining,
                 describe=f"the cluster did not list {len(self.nodes)} broker(s)",
             )
@@ -231,7 +234,6 @@ class LocalKafka:
 def _broker_ids(admin: AdminClient) -> set[int]:
     try:
         return set(admin.list_topics(timeout=2).brokers)
-    except Exception:  # noqa: BLE001 - not ready yet: any client error means "try again"
+    except Exception:
         logging.getLogger(__name__).debug("metadata not ready yet", exc_info=True)
         return set()
-

@@ -66,8 +66,9 @@ class LocalRegistry:
                 describe=f"Apicurio Registry did not answer on {self.url}",
             )
         except WaitTimeout as exc:
-            raise StackError(f"{exc}\n--- last lines of {self.log_file} ---\n"
-                             f"{process.tail(self.log_file)}") from None
+            raise StackError(
+                f"{exc}\n--- last lines of {self.log_file} ---\n{process.tail(self.log_file)}"
+            ) from None
 
     def stop(self) -> None:
         process.kill(self.process)

@@ -37,15 +37,17 @@ class LocalStack(Stack):
     def schema_registry_config(self) -> dict[str, str]:
         with self._registry_lock:
             if self.registry is None:
-                registry = LocalRegistry(self.workdir / "registry", self.kafka.java,
-                                         tied_to_parent=self._tied)
+                registry = LocalRegistry(
+                    self.workdir / "registry", self.kafka.java, tied_to_parent=self._tied
+                )
                 self.registry = registry
                 registry.start()
             return {"url": self.registry.url}
 
     def versions(self) -> dict[str, str]:
-        parts = {"kafka": f"Apache Kafka {KAFKA_VERSION} (KRaft, JVM, Java "
-                          f"{self.kafka.java_version})"}
+        parts = {
+            "kafka": f"Apache Kafka {KAFKA_VERSION} (KRaft, JVM, Java {self.kafka.java_version})"
+        }
         if self.registry is not None:
             parts["schema registry"] = f"Apicurio Registry {APICURIO_VERSION} (JVM)"
         return parts

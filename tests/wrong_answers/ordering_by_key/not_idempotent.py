@@ -1,5 +1,9 @@
-"""Keyed correctly, but retries may reorder or duplicate: idempotence left off."""
+"""Keyed correctly, but idempotence left off: a retry may reorder or duplicate."""
 
-# >>> ANSWER: producer_config
+from typing import Any
+
+
+def producer_config() -> dict[str, Any]:
+    # >>> ANSWER: producer_config
     return {"enable.idempotence": False, "acks": "1"}
-# <<< ANSWER: producer_config
+    # <<< ANSWER: producer_config

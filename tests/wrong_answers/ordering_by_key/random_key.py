@@ -1,7 +1,11 @@
-"""A random key per event: every event of an account lands on a random partition."""
+"""A random key per event: each event of an account lands on a random partition."""
 
-# >>> ANSWER: key_for
+from typing import Any
+
+
+def key_for(event: dict[str, Any]) -> bytes:
+    # >>> ANSWER: key_for
     import uuid
 
     return uuid.uuid4().bytes
-# <<< ANSWER: key_for
+    # <<< ANSWER: key_for
