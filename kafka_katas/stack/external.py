@@ -22,7 +22,7 @@ from kafka_katas.stack.base import KafkaEndpoint, Stack, StackError
 from kafka_katas.stack.cli_tools import jvm_cli_command
 from kafka_katas.wait import WaitTimeout, wait_until
 
-CONNECT_TIMEOUT = 15.0
+CONNECT_TIMEOUT = 10.0
 
 
 def read_properties(path: Path) -> dict[str, str]:

@@ -1,0 +1,157 @@
+"""The local backend starts real parts, reports failures clearly, and leaves nothing behind."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+
+import pytest
+from confluent_kafka import Consumer, Producer, TopicPartition
+from confluent_kafka.admin import AdminClient, NewTopic
+
+from kafka_katas.stack import StackError
+from kafka_katas.stack.local.stack import LocalStack
+from kafka_katas.stack.process import find_java, free_port
+from kafka_katas.stack.select import choose_backend
+from kafka_katas.wait import wait_until
+
+HOLD_TEST = """
+import os
+import pathlib
+
+from kafka_katas.wait import wait_until
+
+
+def test_hold_the_stack(stack, bootstrap):
+    stack.schema_registry_config()
+    pids = [node.process.pid for node in stack.kafka.nodes] + [stack.registry.process.pid]
+    pathlib.Path(os.environ["PID_FILE"]).write_text(" ".join(map(str, pids)))
+    wait_until(lambda: False, timeout=600, describe="held until killed")
+"""
+
+
+def alive(pid: int) -> bool:
+    """Running and not a zombie (a zombie has exited; only its parent has not reaped it)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def start_held_run(root: Path) -> tuple[subprocess.Popen[bytes], list[int]]:
+    (root / "hold").mkdir()
+    (root / "hold" / "test_hold.py").write_text(HOLD_TEST)
+    pid_file = root / "pids"
+    run = subprocess.Popen(
+        [sys.executable, "-m", "pytest", "hold", "--kata-backend=local", "-q", "-p", "no:timeout"],
+        cwd=root,
+        env={**os.environ, "PID_FILE": str(pid_file)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    wait_until(pid_file.exists, timeout=120, describe="the held run never wrote its JVM pids")
+    pids = [int(p) for p in pid_file.read_text().split()]
+    assert all(alive(p) for p in pids)
+    return run, pids
+
+
+def test_the_local_stack_runs_a_real_broker_and_registry():
+    with LocalStack() as stack:
+        endpoint = stack.start()
+        admin = AdminClient(endpoint.client_config())
+        admin.create_topics([NewTopic("lifecycle", 1, 1)])["lifecycle"].result(30)
+        producer = Producer(endpoint.client_config())
+        producer.produce("lifecycle", b"hello")
+        assert producer.flush(15) == 0
+        consumer = Consumer({**endpoint.client_config(), "group.id": "lifecycle"})
+        consumer.assign([TopicPartition("lifecycle", 0, 0)])
+        message = wait_until(lambda: consumer.poll(0.2), timeout=20, describe="no record read")
+        consumer.close()
+        assert message.value() == b"hello"
+
+        url = stack.schema_registry_config()["url"]
+        with urllib.request.urlopen(f"{url}/subjects", timeout=5) as response:
+            assert json.loads(response.read()) == []
+        assert set(stack.versions()) == {"kafka", "schema registry"}
+        processes = [stack.kafka.nodes[0].process, stack.registry.process]
+        workdir = stack.workdir
+    assert all(p.poll() is not None for p in processes)
+    assert not workdir.exists()
+
+
+def test_no_jvm_outlives_a_killed_test_run(repo_copy):
+    run, pids = start_held_run(repo_copy([]))
+    run.kill()  # SIGKILL: no teardown, no atexit, no finally
+    run.wait(10)
+    wait_until(
+        lambda: not any(alive(p) for p in pids),
+        timeout=20,
+        describe=lambda _: f"JVMs {[p for p in pids if alive(p)]} outlived the killed run",
+    )
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_an_interrupted_run_stops_its_stack(repo_copy, sig):
+    run, pids = start_held_run(repo_copy([]))
+    run.send_signal(sig)
+    output = run.communicate(timeout=60)[0].decode()
+    assert run.returncode != 0
+    assert "KeyboardInterrupt" in output or "Interrupted" in output, output
+    assert not any(alive(p) for p in pids), "the teardown left a JVM running"
+
+
+def test_a_missing_java_is_a_clear_error(monkeypatch):
+    monkeypatch.setenv("PATH", "/nonexistent")
+    monkeypatch.delenv("JAVA_HOME", raising=False)
+    with pytest.raises(StackError, match="Install a JDK 17"):
+        find_java(17)
+    with pytest.raises(StackError, match="No way to run Kafka here"):
+        choose_backend(env={"PATH": "/nonexistent"})
+
+
+def test_an_unknown_backend_name_is_a_clear_error():
+    with pytest.raises(StackError, match="choose one of external, containers, local"):
+        choose_backend("kubernetes", env={})
+
+
+def test_an_unreachable_external_broker_stops_the_run_with_a_clear_error(repo_copy):
+    root = repo_copy(["ordering_by_key"])
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "solutions", "-q"],
+        cwd=root,
+        env={**os.environ, "KAFKA_BOOTSTRAP_SERVERS": f"127.0.0.1:{free_port()}"},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert result.returncode == 3, result.stdout + result.stderr
+    assert "no Kafka broker answered at 127.0.0.1:" in result.stdout + result.stderr
+
+
+def test_a_syntax_error_in_one_kata_leaves_the_others_running(repo_copy):
+    root = repo_copy(["ordering_by_key", "schema_evolution"])
+    broken = root / "solutions/m6_schema_registry/test_schema_evolution.py"
+    broken.write_text(broken.read_text().replace('return "BACKWARD"', 'return "BACKWARD'))
+    results = root / "results.json"
+    subprocess.run(
+        [sys.executable, "-m", "pytest", "solutions", "-q", f"--kata-results={results}"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    katas = {k["id"]: k for k in json.loads(results.read_text())["katas"]}
+    assert katas["ordering_by_key"]["status"] == "pass"
+    assert katas["schema_evolution"]["status"] == "broken"
+    assert (
+        "SyntaxError" in katas["schema_evolution"]["message"]
+        or "unterminated" in (katas["schema_evolution"]["message"])
+    )
