@@ -1,0 +1,97 @@
+"""Command line of `kata dev engine`: each step's result on one line, exports last."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+from kafka_katas.engine import api_socket, config, images, install
+
+USAGE = """usage: kata dev engine up|down|env
+
+  up    install podman (Debian), configure it, serve the Docker API, build local images
+  down  remove the suite's leftover containers and stop the Docker API service
+  env   print the shell exports that select this engine and its images
+"""
+#: Labels that mark containers this project starts (test sessions, the compose stack).
+OWN_LABELS = ("io.github.kafka-katas.session", "com.docker.compose.project=kafka-katas")
+
+
+def exports() -> dict[str, str]:
+    """What a shell (or CI) sets to run the containers backend on this engine."""
+    return {
+        "DOCKER_HOST": api_socket.docker_host(),
+        "KATA_KAFKA_IMAGE": images.KAFKA_IMAGE,
+        "KATA_REGISTRY_IMAGE": images.REGISTRY_IMAGE,
+        "TESTCONTAINERS_RYUK_DISABLED": "true",
+    }
+
+
+def up() -> int:
+    started = time.monotonic()
+    print(f"engine: {install.ensure()}")
+    print(f"engine: {config.ensure()}")
+    print(f"engine: {api_socket.start()}")
+    for built in images.ensure_all():
+        print(f"engine: image {built}")
+    print(f"engine: up in {time.monotonic() - started:.1f} s; use it with:")
+    for key, value in exports().items():
+        print(f"export {key}={value}")
+    return 0
+
+
+def down() -> int:
+    if api_socket.answers():
+        for line in remove_own_containers():
+            print(f"engine: removed {line}")
+        for name in running_containers():
+            print(f"engine: warning: container {name} (not started by kafka-katas) still runs")
+    print(f"engine: {api_socket.stop()}")
+    return 0
+
+
+def remove_own_containers() -> list[str]:
+    """Remove containers and networks carrying this project's labels."""
+    import docker
+
+    client = docker.DockerClient(base_url=api_socket.docker_host())
+    removed: list[str] = []
+    try:
+        for label in OWN_LABELS:
+            for container in client.containers.list(all=True, filters={"label": label}):
+                container.remove(force=True, v=True)
+                removed.append(f"container {container.name}")
+            for network in client.networks.list(filters={"label": label}):
+                network.remove()
+                removed.append(f"network {network.name}")
+    finally:
+        client.close()
+    return removed
+
+
+def running_containers() -> list[str]:
+    import docker
+
+    client = docker.DockerClient(base_url=api_socket.docker_host())
+    try:
+        return [c.name for c in client.containers.list()]
+    finally:
+        client.close()
+
+
+def main(argv: list[str]) -> int:
+    command = argv[0] if argv else ""
+    try:
+        if command == "up":
+            return up()
+        if command == "down":
+            return down()
+        if command == "env":
+            for key, value in exports().items():
+                print(f"export {key}={value}")
+            return 0
+    except (RuntimeError, install.InstallError, images.BuildError) as exc:
+        print(f"engine: {exc}", file=sys.stderr)
+        return 1
+    print(USAGE, file=sys.stderr, end="")
+    return 2
