@@ -19,12 +19,15 @@ from kafka_katas.stack import process
 from kafka_katas.stack.base import StackError
 from kafka_katas.stack.broker_config import kraft_properties, new_cluster_id, render
 from kafka_katas.stack.local import downloads
+from kafka_katas.stack.local.cds import ClassDataArchive
 from kafka_katas.stack.parts import MIN_JAVA
 from kafka_katas.wait import WaitTimeout, wait_until
 
 #: Small, fast-starting JVMs: tests need neither a big heap nor peak JIT speed.
 JVM_OPTIONS = ["-Xms64m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"]
 READY_TIMEOUT = 90.0
+#: A clean shutdown plus writing the archive takes a few seconds, once per machine.
+CDS_DUMP_TIMEOUT = 30.0
 
 
 def log4j_config() -> Path:
@@ -61,6 +64,7 @@ class LocalKafka:
         self.workdir = workdir
         self.tied_to_parent = tied_to_parent
         self.java, self.java_version = process.find_java(MIN_JAVA)
+        self.cds: ClassDataArchive | None = None
         self.nodes = [
             KafkaNode(i, process.free_port(), process.free_port(), workdir / f"node-{i}")
             for i in range(1, nodes + 1)
@@ -72,6 +76,7 @@ class LocalKafka:
 
     def start(self) -> None:
         libs = downloads.kafka_libs()
+        self.cds = ClassDataArchive(libs.parent, "kafka", self.java, self.java_version)
         voters = {n.node_id: f"127.0.0.1:{n.controller_port}" for n in self.nodes}
         for node in self.nodes:
             self._prepare(node, libs, voters)
@@ -88,6 +93,7 @@ class LocalKafka:
             [
                 str(self.java),
                 *JVM_OPTIONS,
+                *self._class_data_options(node_id),
                 f"-Dlog4j2.configurationFile={log4j_config()}",
                 f"-Dkata.log.file={node.log_file}",
                 "-cp",
@@ -134,9 +140,28 @@ class LocalKafka:
         except WaitTimeout as exc:
             raise StackError(f"{exc}\n{self._log_tail(self.nodes[0])}") from None
 
+    def _class_data_options(self, node_id: int) -> list[str]:
+        if self.cds is None or (node_id != 1 and not self.cds.exists):
+            return []
+        return self.cds.jvm_options()
+
     def stop(self) -> None:
+        if self.cds is not None and not self.cds.exists and self.nodes[0].is_running():
+            self._record_class_data()
         for node in self.nodes:
             process.kill(node.process)
+
+    def _record_class_data(self) -> None:
+        """Let node 1 exit cleanly once, so the JVM writes its class-data archive."""
+        first = self.nodes[0].process
+        assert first is not None
+        assert self.cds is not None
+        first.terminate()
+        try:
+            first.wait(timeout=CDS_DUMP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            return  # no archive this time; the next run tries again
+        self.cds.keep_recording()
 
     def _check_alive(self, node: KafkaNode) -> bool:
         if node.process is not None and node.process.poll() is not None:
