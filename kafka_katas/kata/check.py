@@ -14,14 +14,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
-import subprocess
-import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kafka_katas.kata import answers
+from kafka_katas.kata import answers, staging
 from kafka_katas.kata.manifest import KATAS_DIR, SOLUTIONS_DIR, Kata, Manifest, load
 
 WRONG_ANSWERS_DIR = Path("tests") / "wrong_answers"
@@ -151,20 +148,17 @@ def _check_kata_text(manifest: Manifest, kata: Kata, report: Report) -> None:
 
 def stage(manifest: Manifest, target: Path) -> dict[str, list[WrongAnswer]]:
     """Lay out katas, solutions and transplanted wrong answers under `target`."""
-    for name in ("conftest.py", "pyproject.toml"):
-        shutil.copy2(manifest.root / name, target / name)
+    staging.copy_harness(manifest.root, target)
     staged: dict[str, list[WrongAnswer]] = {}
     for kata in manifest.katas:
         for folder in (KATAS_DIR, SOLUTIONS_DIR):
             source = manifest.root / folder / kata.path
-            (target / folder / kata.path).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target / folder / kata.path)
+            staging.place(target, f"{folder}/{kata.path}", source.read_text())
         solution = kata.solution_file(manifest.root).read_text()
         for item in wrong_answers(manifest, kata):
             wrong = answers.parse(item.path.read_text(), str(item.path)).answers
-            out = target / "wrong" / kata.id / item.path.stem / kata.path
-            out.parent.mkdir(parents=True, exist_ok=True)
-            out.write_text(answers.transplant(solution, wrong))
+            relative = f"wrong/{kata.id}/{item.path.stem}/{kata.path}"
+            staging.place(target, relative, answers.transplant(solution, wrong))
             staged.setdefault(kata.id, []).append(item)
     return staged
 
@@ -172,25 +166,16 @@ def stage(manifest: Manifest, target: Path) -> dict[str, list[WrongAnswer]]:
 def dynamic_checks(manifest: Manifest, pytest_args: list[str] | None = None) -> Report:
     report = Report()
     with tempfile.TemporaryDirectory(prefix="kata-dev-check-") as tmp:
-        staging = Path(tmp)
-        stage(manifest, staging)
-        results = staging / "results.json"
-        command = [
-            sys.executable,
-            "-m",
-            "pytest",
-            KATAS_DIR,
-            SOLUTIONS_DIR,
-            "wrong",
-            f"--kata-root={manifest.root}",
-            f"--kata-results={results}",
-            "-q",
-            "--no-header",
-            "-p",
-            "no:cacheprovider",
-            *(pytest_args or []),
-        ]
-        run = subprocess.run(command, cwd=staging, capture_output=True, text=True, check=False)
+        tree = Path(tmp)
+        stage(manifest, tree)
+        results = tree / "results.json"
+        command = staging.pytest_command(
+            [KATAS_DIR, SOLUTIONS_DIR, "wrong"],
+            kata_root=manifest.root,
+            results=results,
+            pytest_args=pytest_args or [],
+        )
+        run = staging.run(command, cwd=tree)
         if not results.exists():
             report.add(
                 "the staged run produced results",
