@@ -75,11 +75,19 @@ class KataRun:
 RUN_KEY = pytest.StashKey[KataRun]()
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    root_option = config.getoption("kata_root")
+def kata_root(config: pytest.Config) -> Path | None:
+    """The folder holding info.toml for this run (--kata-root, else above the rootdir)."""
+    root_option = config.getoption("kata_root", None)
     try:
-        root = Path(root_option) if root_option else manifest_mod.find_root(config.rootpath)
-        loaded: Manifest | None = manifest_mod.load(root)
+        return Path(root_option) if root_option else manifest_mod.find_root(config.rootpath)
+    except manifest_mod.ManifestError:
+        return None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    root = kata_root(config)
+    try:
+        loaded: Manifest | None = manifest_mod.load(root) if root else None
     except manifest_mod.ManifestError:
         loaded = None
     run = KataRun(loaded)

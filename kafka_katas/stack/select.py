@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from pathlib import Path
 
 from kafka_katas.stack.base import Stack, StackError
 from kafka_katas.stack.parts import MIN_JAVA
@@ -42,8 +43,20 @@ def choose_backend(explicit: str | None = None, env: Mapping[str, str] | None = 
     )
 
 
-def open_stack(explicit: str | None = None, env: Mapping[str, str] | None = None) -> Stack:
-    """A stack of the chosen backend, not started yet."""
+def open_stack(
+    explicit: str | None = None, env: Mapping[str, str] | None = None, root: Path | None = None
+) -> Stack:
+    """A stack of the chosen backend, not started yet.
+
+    With `root`, a persistent stack of that checkout (`kata up`) is reused when
+    it is alive and the choice allows the local backend.
+    """
+    if root is not None and _may_reuse(explicit, os.environ if env is None else env):
+        from kafka_katas.stack.persistent import attach
+
+        attached = attach(root)
+        if attached is not None:
+            return attached
     backend = choose_backend(explicit, env)
     if backend == "external":
         from kafka_katas.stack.external import ExternalStack
@@ -56,6 +69,13 @@ def open_stack(explicit: str | None = None, env: Mapping[str, str] | None = None
     from kafka_katas.stack.local.stack import LocalStack
 
     return LocalStack()
+
+
+def _may_reuse(explicit: str | None, env: Mapping[str, str]) -> bool:
+    choice = (explicit or env.get("KATA_BACKEND") or "auto").strip().lower()
+    if choice == "local":
+        return True
+    return choice == "auto" and not env.get("KAFKA_BOOTSTRAP_SERVERS")
 
 
 def docker_api_answers(env: Mapping[str, str] | None = None) -> bool:

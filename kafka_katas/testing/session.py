@@ -21,7 +21,9 @@ def start_session_stack(config: pytest.Config) -> Iterator[Stack]:
     so pytest unwinds through the teardown below instead of dying in place.
     """
     previous = signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
-    stack = open_stack(config.getoption("kata_backend", None))
+    from kafka_katas.learner.plugin import kata_root  # registered by now: no early import
+
+    stack = open_stack(config.getoption("kata_backend", None), root=kata_root(config))
     try:
         started = time.monotonic()
         try:
