@@ -133,7 +133,17 @@ class KataReporter:
             record.output = output[-4000:]
         if status == TestStatus.UNSOLVED and self.config.get_verbosity() < 1:
             report.longrepr = f"{message}\n(`kata hint {kata.id}` for a hint; -v for the traceback)"
+            report.kata_unsolved = True  # type: ignore[attr-defined]
         return report
+
+    def pytest_report_teststatus(self, report: pytest.TestReport) -> tuple[str, str, str] | None:
+        """Unsolved tests get their own category: no traceback in FAILURES, one scoreboard line.
+
+        They still count as failed (the exit code stays 1); -v shows them as failures.
+        """
+        if report.failed and getattr(report, "kata_unsolved", False):
+            return "unsolved", "u", "UNSOLVED"
+        return None
 
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
         if self.run.manifest is None or not (self.run.tests or self.run.broken):

@@ -6,6 +6,7 @@ traceback of a placeholder teaches nothing.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping
 from typing import Protocol
 
@@ -13,6 +14,10 @@ import pytest
 
 from kafka_katas.kata.manifest import Manifest
 from kafka_katas.kata.outcomes import KataStatus, TestStatus
+
+#: The one "what to do" line of a kata, wrapped rather than cut off mid-instruction.
+DETAIL_WIDTH = 92
+DETAIL_LINES = 4
 
 SYMBOLS = {
     KataStatus.PASS: ("✔", {"green": True}),
@@ -58,7 +63,8 @@ def write(
             detail = broken.get(kata.id) or _first_problem(tests, kata.id, status)
             if detail:
                 first = detail.strip().splitlines()[0]
-                reporter.write_line(f"      {first[:160]}")
+                for line in textwrap.wrap(first, DETAIL_WIDTH, max_lines=DETAIL_LINES):
+                    reporter.write_line(f"      {line}")
             if status == KataStatus.UNSOLVED:
                 reporter.write_line(f"      hint: kata hint {kata.id}")
     total = sum(k.points for k in manifest.katas if k.id in statuses)
