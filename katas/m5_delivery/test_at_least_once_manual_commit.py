@@ -48,7 +48,10 @@ def consume_loop(
     handle: Callable[[Message], None],
     should_stop: Callable[[], bool],
 ) -> None:
-    """Process records until should_stop() is true: handle each, then commit it."""
+    """Process records until should_stop() is true: handle each, then commit it.
+
+    The consumer is already assigned its partitions: only poll, handle, commit.
+    """
     # >>> ANSWER: consume_loop
     todo(
         "Loop while not should_stop(): record = consumer.poll(0.5); skip None; raise "
@@ -98,7 +101,8 @@ def run_order_service(
 
         def should_stop() -> bool:
             return all(
-                max(tp.offset, committed_at_start[tp.partition]) >= ends[tp.partition]
+                ends[tp.partition] == 0
+                or max(tp.offset, committed_at_start[tp.partition]) >= ends[tp.partition]
                 for tp in consumer.position(partitions)
             )
 

@@ -59,7 +59,11 @@ def transform_loop(
     transform: Callable[[bytes], bytes],
     should_stop: Callable[[], bool],
 ) -> None:
-    """Until should_stop(): turn each input record into one output record, exactly once."""
+    """Until should_stop(): turn each input record into one output record, exactly once.
+
+    The consumer is already assigned its input partitions; `producer` is new
+    (its transactions are not initialised yet).
+    """
     # >>> ANSWER: transform_loop
     todo(
         "Call producer.init_transactions() once; then while not should_stop(): poll a record "
@@ -143,7 +147,8 @@ def run_invoicing(
 
         def should_stop() -> bool:
             return all(
-                max(tp.offset, committed_at_start[tp.partition]) >= ends[tp.partition]
+                ends[tp.partition] == 0
+                or max(tp.offset, committed_at_start[tp.partition]) >= ends[tp.partition]
                 for tp in consumer.position(partitions)
             )
 
