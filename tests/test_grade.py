@@ -11,7 +11,9 @@ copies adapt to however many katas exist; each copy is graded once.
 from __future__ import annotations
 
 import ast
+import base64
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -301,3 +303,24 @@ def test_tests_junit_and_classroom_points_agree_with_the_score(graded: list[Grad
         classroom = reports.classroom_result(doc)
         assert sum(t["score"] for t in classroom["tests"]) == doc["score"]
         assert classroom["max_score"] == doc["max_score"]
+
+
+def test_the_workflow_report_step_hands_the_score_to_github(graded: list[Graded], tmp_path):
+    """As the classroom workflow runs it: step output `result` and a job summary."""
+    copy = graded[0]
+    results = tmp_path / "results.json"
+    results.write_text(json.dumps(copy.document))
+    output, summary = tmp_path / "output", tmp_path / "summary.md"
+    env = {**os.environ, "GITHUB_OUTPUT": str(output), "GITHUB_STEP_SUMMARY": str(summary)}
+    subprocess.run(
+        [sys.executable, "-m", "kafka_katas.learner.reports", str(results)],
+        cwd=copy.learner.parent / "pristine",
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    key, encoded = output.read_text().strip().split("=", 1)
+    payload = json.loads(base64.b64decode(encoded))
+    assert key == "result"
+    assert payload == reports.classroom_result(copy.document)
+    assert f"{copy.document['score']}/{copy.document['max_score']} points" in summary.read_text()
