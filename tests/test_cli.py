@@ -458,11 +458,11 @@ def _proc_state(pid):
     return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
 
 
-def test_watch_reruns_on_save_and_waits_before_moving_on(course):
+def test_watch_reruns_on_save_waits_before_moving_on_and_spots_missed_saves(course):
     watch = subprocess.Popen(
         [sys.executable, "-m", "kafka_katas.learner.cli", "watch"],
         cwd=course,
-        stdin=subprocess.DEVNULL,
+        stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -487,19 +487,40 @@ def test_watch_reruns_on_save_and_waits_before_moving_on(course):
                 return seen
         raise AssertionError(f"no line starting with {prefix!r} in:\n" + "\n".join(seen))
 
+    def type_in(text):
+        watch.stdin.write(text + "\n")
+        watch.stdin.flush()
+
     threading.Thread(target=read, daemon=True).start()
+    path = course / "katas/m1/test_greeting.py"
     try:
         wait_for("… unsolved: greeting")
-        wait_for("Watching katas/m1/test_greeting.py: save to re-run")
+        wait_for("Watching katas/m1/test_greeting.py: save to re-run · Enter re-run")
         assert (course / ".kata/stack/state.json").exists()  # warm stack for the runs
         solve(course, "greeting", "wrong")
         assert any("greeting() must return 'hello'" in s for s in wait_for("Watching"))
+
+        # A save that polling cannot see (same size, same mtime), then Enter.
+        before = path.stat()
+        path.write_text(path.read_text().replace("'bye'", "'hey'"))
+        os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+        type_in("")
+        seen = wait_for("Watching")
+        assert any(s.startswith("Your last save was not noticed.") for s in seen), seen
+        assert any("`kata watch --manual`" in s for s in seen)
+
+        type_in("n")
+        assert "greeting is not solved yet; `n` moves on once it is." in wait_for("greeting is")
         solve(course, "greeting")
         seen = wait_for("Watching")
         assert any(s.startswith("✔ greeting solved") for s in seen)
         assert "  In this watch: n + Enter moves on to it." in seen
-        assert seen[-1] == "Watching katas/m1/test_greeting.py: save to re-run (Ctrl-C stops)"
+        type_in("n")
+        assert any(s.startswith("… unsolved: doubling") for s in wait_for("Watching"))
+        type_in("q")
+        assert watch.wait(timeout=60) == 0
     finally:
-        watch.send_signal(signal.SIGINT)
-        watch.wait(timeout=60)
+        if watch.poll() is None:
+            watch.send_signal(signal.SIGINT)
+            watch.wait(timeout=60)
     assert not (course / ".kata/stack/state.json").exists()  # its own stack is gone

@@ -102,7 +102,7 @@ class Session:
     def __init__(self, manifest: Manifest, kata: Kata, *, manual: bool) -> None:
         self.manifest = manifest
         self.manual = manual
-        self.keyboard = sys.stdin.isatty() or manual
+        self.keyboard = True  # until stdin reaches its end (e.g. /dev/null)
         self.focus(kata)
 
     def focus(self, kata: Kata) -> None:
