@@ -230,8 +230,9 @@ def test_kata_runs_the_current_kata_and_never_advances_silently(course):
         "… unsolved: greeting, 0/1 tests pass (T s)\n"
         "  test_greeting:\n"
         "    not solved yet: Return the word 'hello'.\n"
-        "  Edit the answer parts of katas/m1/test_greeting.py\n"
+        "  Write: greeting (line 8) in katas/m1/test_greeting.py\n"
         "  Stuck? `kata hint greeting` (hint 1 of 3)\n"
+        "  Re-run: `kata`, or `kata watch` to re-run on every save.\n"
     )
 
     solve(course, "greeting", "wrong")

@@ -8,11 +8,16 @@ never moves on silently).
 
 from __future__ import annotations
 
+import textwrap
+
+from kafka_katas.kata import answers
 from kafka_katas.kata.manifest import Kata, Manifest
 from kafka_katas.learner import course, progress, style
 from kafka_katas.learner.runner import RunResult
 
 INFRA_LINES = 25
+WIDTH = 96
+MESSAGE_LINES = 10
 
 
 def describe(manifest: Manifest, kata: Kata, run: RunResult) -> list[str]:
@@ -47,16 +52,28 @@ def describe(manifest: Manifest, kata: Kata, run: RunResult) -> list[str]:
     failing = result.first_problem()
     if failing is not None:
         lines.append(f"  {failing.name}:")
-        lines.extend(f"    {line}" for line in (failing.message or "").splitlines()[:8])
+        lines.extend(_wrapped(failing.message or ""))
         others = sum(1 for t in result.tests if t.outcome not in ("pass", "skipped")) - 1
         if others > 0:
             lines.append(f"  (and {others} more failing test{'s' if others > 1 else ''})")
     if result.status == "error":
         lines.append("  An error outside the assertions (a fixture, the stack, an exception).")
         lines.append(f"  Details: kata run {kata.id} -v")
-    lines.append(f"  Edit the answer parts of {course.relative(manifest, kata)}")
+    lines.append(where_to_write(manifest, kata))
     lines.append(hint_advice(manifest, kata))
     return lines
+
+
+def where_to_write(manifest: Manifest, kata: Kata) -> str:
+    """Which answer parts to edit, with their lines, so an editor can jump straight there."""
+    where = course.relative(manifest, kata)
+    try:
+        parts = answers.parse(kata.kata_file(manifest.root).read_text(), where).parts
+    except (OSError, answers.AnswerFormatError):
+        return f"  Edit the answer parts of {where}"
+    todo = [p for p in parts if "todo(" in p.body]
+    named = ", ".join(f"{p.name} (line {p.begin_line + 1})" for p in todo or parts)
+    return f"  {'Write' if todo else 'Check your answers'}: {named} in {where}"
 
 
 def hint_advice(manifest: Manifest, kata: Kata) -> str:
@@ -64,6 +81,14 @@ def hint_advice(manifest: Manifest, kata: Kata) -> str:
     if shown >= len(kata.hints):
         return f"  All {len(kata.hints)} hints shown (`kata hint {kata.id}` repeats them)."
     return f"  Stuck? `kata hint {kata.id}` (hint {shown + 1} of {len(kata.hints)})"
+
+
+def _wrapped(message: str) -> list[str]:
+    """The teaching message, indented and wrapped; long messages are cut after a few lines."""
+    lines = []
+    for line in message.splitlines():
+        lines.extend(textwrap.wrap(line, WIDTH, initial_indent="    ", subsequent_indent="    "))
+    return lines[:MESSAGE_LINES] + (["    ..."] if len(lines) > MESSAGE_LINES else [])
 
 
 def _tail(output: str) -> list[str]:

@@ -7,6 +7,9 @@ import argparse
 from kafka_katas.kata.manifest import Kata, Manifest
 from kafka_katas.learner import result
 from kafka_katas.learner.runner import RunResult, run_katas
+from kafka_katas.stack import persistent
+
+SLOW_RUN = 2.0  # seconds: above this, suggest `kata up`
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -26,6 +29,10 @@ def run_and_show(manifest: Manifest, kata: Kata, *, verbose: bool = False) -> Ru
     print(f"Running {kata.id}: {kata.title}")
     run = run_katas(manifest, [kata], stream=verbose, pytest_args=("-v",) if verbose else ("-q",))
     print("\n".join(result.describe(manifest, kata, run)))
+    if not is_solved(run, kata):
+        print("  Re-run: `kata`, or `kata watch` to re-run on every save.")
+        if kata.needs and run.seconds > SLOW_RUN and persistent.alive(manifest.root) is None:
+            print("  Tip: `kata up` keeps Kafka running between runs, so each run is faster.")
     return run
 
 
