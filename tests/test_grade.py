@@ -3,8 +3,9 @@
 Every kata in info.toml gets a role in some learner copy: solved (solution
 answers transplanted), unsolved (as shipped), broken (a syntax error in an
 answer), tampered (a wrong answer, tests gutted to `assert True`, a skip
-marker, conftest.py and the package edited) and restored (the same wrong
-answer with the tests left alone). Roles go to katas in manifest order, so the
+marker, conftest.py and the package edited), restored (the same wrong answer
+with the tests left alone) and exiting (an answer that ends the test session
+with exit code 0, which must cost only its own kata). Roles go to katas in manifest order, so the
 copies adapt to however many katas exist; each copy is graded once.
 """
 
@@ -45,6 +46,7 @@ PACKAGE_TAMPERING = (
 )
 SKIP_MARKER = '@pytest.mark.skip(reason="flaky")'
 ANSWER_SKIP = 'pytest.skip("later")'
+ANSWER_EXIT = 'pytest.exit("done for today", returncode=0)'
 
 
 class Role(StrEnum):
@@ -52,6 +54,7 @@ class Role(StrEnum):
     TAMPERED = "tampered"
     UNSOLVED = "unsolved"
     BROKEN = "broken"
+    EXITING = "exiting"
     RESTORED = "restored"
 
 
@@ -61,7 +64,7 @@ def plan_copies(kata_ids: list[str]) -> list[dict[str, Role]]:
     Later copies fill free katas with unsolved ones (fast to grade). The
     restored role lands on the tampered kata, in a later copy.
     """
-    pending = [Role.SOLVED, Role.TAMPERED, Role.UNSOLVED, Role.BROKEN, Role.RESTORED]
+    pending = [*Role]
     tampered: str | None = None
     copies: list[dict[str, Role]] = []
     while pending:
@@ -132,13 +135,13 @@ def _gut(text: str) -> str:
     return "".join(lines)
 
 
-def _break(text: str) -> str:
-    """A syntax error in the first answer part, next to a pytest.skip call."""
+def _first_answer(text: str, *lines: str, others: dict[str, str] | None = None) -> str:
+    """`text` with `lines` as the body of its first answer part (`others` for the rest)."""
     kata = answers.parse(text)
     first = kata.parts[0]
     marker = text.splitlines()[first.begin_line - 1]
     indent = marker[: len(marker) - len(marker.lstrip())]
-    return kata.render({first.name: f"{indent}{ANSWER_SKIP}\n{indent}return answer +\n"})
+    return kata.render({**(others or {}), first.name: "".join(f"{indent}{x}\n" for x in lines)})
 
 
 def _line_of(path: Path, needle: str) -> int:
@@ -152,8 +155,9 @@ def _play_roles(target: Path, roles: dict[str, Role]) -> list[dict[str, Any]]:
         kata = MANIFEST.kata(kata_id)
         path, relative = kata.kata_file(target), f"katas/{kata.path}"
         shipped = kata.kata_file(ROOT).read_text()
+        solved = answers.parse(kata.solution_file(ROOT).read_text()).answers
+        first_part = answers.parse(shipped).parts[0].name
         if role == Role.SOLVED:
-            solved = answers.parse(kata.solution_file(ROOT).read_text()).answers
             path.write_text(answers.transplant(shipped, solved))
         elif role == Role.RESTORED:
             path.write_text(answers.transplant(shipped, _wrong(kata)))
@@ -167,11 +171,14 @@ def _play_roles(target: Path, roles: dict[str, Role]) -> list[dict[str, Any]]:
             markers.append(_marker("conftest.py", _line_of(conftest, code), code, where))
             outcomes = target / "kafka_katas/kata/outcomes.py"
             outcomes.write_text(outcomes.read_text() + PACKAGE_TAMPERING)
-        elif role == Role.BROKEN:
-            path.write_text(_break(shipped))
-            part = answers.parse(shipped).parts[0].name
-            line = _line_of(path, ANSWER_SKIP)
-            markers.append(_marker(relative, line, ANSWER_SKIP, f"answer part {part}"))
+        elif role == Role.BROKEN:  # a syntax error, next to a pytest.skip call
+            path.write_text(_first_answer(shipped, ANSWER_SKIP, "return answer +"))
+            line, where = _line_of(path, ANSWER_SKIP), f"answer part {first_part}"
+            markers.append(_marker(relative, line, ANSWER_SKIP, where))
+        elif role == Role.EXITING:
+            path.write_text(_first_answer(shipped, "import pytest", ANSWER_EXIT, others=solved))
+            line, where = _line_of(path, ANSWER_EXIT), f"answer part {first_part}"
+            markers.append(_marker(relative, line, ANSWER_EXIT, where))
     return markers
 
 
@@ -225,7 +232,12 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> list[Graded]:
 
 
 def _expected_status(role: Role) -> str | None:
-    return {Role.SOLVED: "pass", Role.UNSOLVED: "unsolved", Role.BROKEN: "broken"}.get(role)
+    return {
+        Role.SOLVED: "pass",
+        Role.UNSOLVED: "unsolved",
+        Role.BROKEN: "broken",
+        Role.EXITING: "error",
+    }.get(role)
 
 
 def test_scores_and_statuses_follow_the_answers_only(graded: list[Graded]) -> None:

@@ -15,7 +15,7 @@ import argparse
 import json
 import sys
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +35,7 @@ from kafka_katas.learner.plugin import _exercism_status
 from kafka_katas.learner.pristine import PristineError, pristine_tree
 
 PACKAGE = "kafka_katas"
+STACK_FAILED = 3  # pytest's exit code when the session's stack could not start
 
 
 class BrokenKata(Exception):
@@ -43,11 +44,12 @@ class BrokenKata(Exception):
 
 @dataclass
 class StagedRun:
-    """What the one pytest over the staged katas left behind."""
+    """What the pytest runs over the staged katas left behind, merged."""
 
-    results: dict[str, Any] | None  # the plugin's results.json, None when it wrote none
-    returncode: int
-    output: str
+    tests: dict[str, dict[str, Any]] = field(default_factory=dict)  # node id -> plugin record
+    collection: dict[str, str] = field(default_factory=dict)  # kata id -> import error
+    failed: dict[str, str] = field(default_factory=dict)  # kata id -> why no results
+    output: str = ""  # the end of the output of a run that wrote no results
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -92,8 +94,8 @@ def grade(pristine: Path, learner: Path) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="kata-grade-") as tmp:
         tree = Path(tmp)
         broken = stage_answers(manifest, learner, tree)
-        staged = [f"{KATAS_DIR}/{k.path}" for k in manifest.katas if k.id not in broken]
-        run = run_staged(manifest, tree, staged) if staged else None
+        staged = [k for k in manifest.katas if k.id not in broken]
+        run = run_staged(manifest, tree, staged, expected) if staged else StagedRun()
     # Hints are what `kata hint` recorded in the learner's git-ignored .kata/: local only.
     hints = progress.hints_used(learner)
     return results_document(manifest, expected, broken, run, report, hints)
@@ -163,50 +165,74 @@ def expected_tests(manifest: Manifest) -> dict[str, list[str]]:
     }
 
 
-def run_staged(manifest: Manifest, tree: Path, paths: list[str]) -> StagedRun:
-    """One pytest over the staged katas, importing only pristine code besides the answers."""
-    results = tree / "results.json"
+def run_staged(
+    manifest: Manifest, tree: Path, katas: list[Kata], expected: dict[str, list[str]]
+) -> StagedRun:
+    """One pytest over the staged katas, importing only pristine code besides the answers.
+
+    An answer that ends the session (pytest.exit, os._exit, a crash) would
+    also stop the katas after it; those katas get a run of their own, so one
+    kata's answer costs only that kata. Not when the stack could not start:
+    retrying would only repeat the wait.
+    """
+    run = StagedRun()
+    returncode = _run_batch(manifest, tree, katas, run, "all")
+    if len(katas) > 1 and returncode != STACK_FAILED:
+        for kata in katas:
+            missing = any(n not in run.tests for n in expected[kata.id])
+            if kata.id not in run.collection and (missing or kata.id in run.failed):
+                _run_batch(manifest, tree, [kata], run, kata.id)
+    return run
+
+
+def _run_batch(
+    manifest: Manifest, tree: Path, katas: list[Kata], run: StagedRun, label: str
+) -> int:
+    """Run pytest over `katas` and merge what it reports into `run`; pytest's exit code."""
+    results = tree / f"results-{label}.json"
     command = staging.pytest_command(
-        paths,
+        [f"{KATAS_DIR}/{k.path}" for k in katas],
         kata_root=tree,
         results=results,
         pytest_args=["--continue-on-collection-errors"],
     )
     done = staging.run(command, cwd=tree, env=_env(manifest.root))
     try:
-        document: dict[str, Any] | None = json.loads(results.read_text())
+        document = json.loads(results.read_text())
     except (OSError, ValueError):
-        document = None
-    return StagedRun(document, done.returncode, done.stdout + done.stderr)
+        why = f"the grading run wrote no results (pytest exit {done.returncode})"
+        run.failed.update((kata.id, why) for kata in katas)
+        run.output = (done.stdout + done.stderr)[-3000:]
+        return done.returncode
+    for kata in katas:
+        run.failed.pop(kata.id, None)
+    run.tests.update((t["nodeid"], t) for t in document["tests"])
+    run.collection.update(
+        (k["id"], k["message"]) for k in document["katas"] if k["status"] == KataStatus.BROKEN
+    )
+    return done.returncode
 
 
 def results_document(
     manifest: Manifest,
     expected: dict[str, list[str]],
     broken: dict[str, str],
-    run: StagedRun | None,
+    run: StagedRun,
     report: tamper.TamperReport,
     hints: dict[str, int],
 ) -> dict[str, Any]:
     """Exercism v3 fields plus score, max_score, katas (status, points, hints) and tamper."""
-    recorded = {t["nodeid"]: t for t in (run.results or {}).get("tests", [])} if run else {}
-    collection = {k["id"]: k for k in (run.results or {}).get("katas", [])} if run else {}
-    no_results = run is not None and run.results is None
+    ungraded = {
+        **{k: (KataStatus.ERROR, m) for k, m in run.failed.items()},
+        **{k: (KataStatus.BROKEN, m) for k, m in {**run.collection, **broken}.items()},
+    }
     katas, tests = [], []
     for kata in manifest.katas:
-        if kata.id in broken:
-            status, message = KataStatus.BROKEN, broken[kata.id]
-            kata_tests = [_test(n, kata, TestStatus.ERROR, message) for n in expected[kata.id]]
-        elif no_results:
-            assert run is not None
-            message = f"the grading run wrote no results (pytest exit {run.returncode})"
-            status = KataStatus.ERROR
-            kata_tests = [_test(n, kata, TestStatus.ERROR, message) for n in expected[kata.id]]
-        elif collection.get(kata.id, {}).get("status") == KataStatus.BROKEN:
-            status, message = KataStatus.BROKEN, collection[kata.id]["message"]
+        if kata.id in ungraded:
+            status, message = ungraded[kata.id]
             kata_tests = [_test(n, kata, TestStatus.ERROR, message) for n in expected[kata.id]]
         else:
-            kata_tests = [_graded_test(n, kata, recorded.get(n)) for n in expected[kata.id]]
+            kata_tests = [_graded_test(n, kata, run.tests.get(n)) for n in expected[kata.id]]
             status = kata_status(TestStatus(t["outcome"]) for t in kata_tests)
             message = next((t["message"] for t in kata_tests if t["outcome"] != "pass"), None)
             if not kata_tests:
@@ -228,8 +254,8 @@ def results_document(
     score = sum(k["score"] for k in katas)
     return {
         "version": 3,
-        "status": "error" if no_results else ("pass" if score == manifest.max_score else "fail"),
-        "message": _message(katas, score, manifest.max_score, report, run if no_results else None),
+        "status": "error" if run.failed else ("pass" if score == manifest.max_score else "fail"),
+        "message": _message(katas, score, manifest.max_score, report, run),
         "score": score,
         "max_score": manifest.max_score,
         "tests": tests,
@@ -267,7 +293,7 @@ def _message(
     score: int,
     max_score: int,
     report: tamper.TamperReport,
-    failed_run: StagedRun | None,
+    run: StagedRun,
 ) -> str:
     by_status: dict[str, list[str]] = {}
     for kata in katas:
@@ -276,8 +302,8 @@ def _message(
     parts += [f"{status}: {', '.join(ids)}" for status, ids in by_status.items()]
     parts.append(report.summary())
     message = "; ".join(parts)
-    if failed_run is not None:
-        message += f"\n{failed_run.output[-3000:]}"
+    if run.failed:
+        message += f"\n{run.output}"
     return message
 
 

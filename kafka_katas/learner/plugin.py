@@ -47,6 +47,7 @@ class TestRecord:
     status: TestStatus = TestStatus.PASS
     message: str = ""
     output: str = ""
+    finished: bool = False  # its teardown was reported; pytest.exit or a crash leaves it False
 
 
 @dataclass
@@ -128,6 +129,7 @@ class KataReporter:
         status, message = classify(call.when, call.excinfo, skipped=report.skipped)
         if record.status == TestStatus.PASS and status != TestStatus.PASS:
             record.status, record.message = status, message
+        record.finished = record.finished or call.when == "teardown"
         output = "".join(content for _, content in report.sections if content)
         if output:
             record.output = output[-4000:]
@@ -157,6 +159,11 @@ class KataReporter:
         )
 
     def pytest_sessionfinish(self) -> None:
+        # A test the session stopped in the middle of (pytest.exit in an answer) is no pass.
+        for record in self.run.tests.values():
+            if not record.finished and record.status == TestStatus.PASS:
+                record.status = TestStatus.ERROR
+                record.message = "did not finish: the test session stopped during this test"
         target = self.config.getoption("kata_results")
         if target:
             document = results_document(self.run)
