@@ -3,10 +3,12 @@
 Only the learner's answer parts are taken. They are transplanted into the
 pristine kata files and run next to the pristine conftest.py, pyproject.toml
 and info.toml, with the pristine `kafka_katas` first on PYTHONPATH, in one
-pytest over a throwaway tree. Whatever else the learner changed is never run;
-it is reported (see `tamper`). The result is results.json with Exercism's v3
-fields (version, status, message, tests) plus points, a status per kata,
-hints used and the tamper report.
+pytest over a throwaway tree (katas that another kata's answer stopped get a
+run of their own). Whatever else the learner changed is never run; it is
+reported (see `tamper`). The result is results.json with Exercism's v3 fields
+(version, status, message, tests) plus points, a status per kata, hints used
+and the tamper report. A test passes only if it ran to its end and passed:
+skipped, stopped and never-run tests earn nothing.
 """
 
 from __future__ import annotations
@@ -270,7 +272,8 @@ def _graded_test(node_id: str, kata: Kata, record: dict[str, Any] | None) -> dic
     outcome = TestStatus(record["outcome"])
     message = record.get("message")
     if outcome == TestStatus.SKIPPED:
-        outcome, message = TestStatus.FAIL, "skipped while grading: only a test that runs earns"
+        outcome = TestStatus.FAIL
+        message = "skipped while grading: only a test that runs and passes earns points"
     return _test(node_id, kata, outcome, message, record.get("output"))
 
 
