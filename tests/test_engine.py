@@ -31,9 +31,7 @@ def engine(*args: str) -> subprocess.CompletedProcess[str]:
 
 def test_the_settings_file_parses_and_has_every_setting(tmp_path):
     path = tmp_path / "containers.conf"
-    assert config.ensure(path).endswith(
-        "(containers.default_ulimits, engine.runtime, engine.cgroup_manager, engine.events_logger)"
-    )
+    assert config.ensure(path).startswith(f"{path}: written (containers.default_ulimits, ")
     assert tomllib.loads(path.read_text())["engine"]["runtime"] == "runc"
     assert config.missing_settings(path) == []
     assert "already has" in config.ensure(path)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import sys
 import time
+from pathlib import Path
 
 from kafka_katas.engine import api_socket, config, images, install
+from kafka_katas.wait import WaitTimeout, wait_until
 
 USAGE = """usage: kata dev engine up|down|env
 
@@ -14,6 +16,8 @@ USAGE = """usage: kata dev engine up|down|env
   env   print the shell exports that select this engine and its images
 """
 #: Labels that mark containers this project starts (test sessions, the compose stack).
+#: A monitor outlives its container by the `exit_command_delay` of config.py, plus margin.
+MONITOR_TIMEOUT = 30.0
 OWN_LABELS = ("io.github.kafka-katas.session", "com.docker.compose.project=kafka-katas")
 
 
@@ -30,7 +34,10 @@ def exports() -> dict[str, str]:
 def up() -> int:
     started = time.monotonic()
     print(f"engine: {install.ensure()}")
+    settings_change = bool(config.missing_settings())
     print(f"engine: {config.ensure()}")
+    if settings_change:  # a running service keeps the settings it started with
+        print(f"engine: {api_socket.stop()}")
     print(f"engine: {api_socket.start()}")
     for built in images.ensure_all():
         print(f"engine: image {built}")
@@ -47,7 +54,28 @@ def down() -> int:
         for name in running_containers():
             print(f"engine: warning: container {name} (not started by kafka-katas) still runs")
     print(f"engine: {api_socket.stop()}")
+    try:
+        wait_until(
+            lambda: not monitors(),
+            timeout=MONITOR_TIMEOUT,
+            describe=lambda _: f"container monitors still running: pids {monitors()}",
+        )
+    except WaitTimeout as exc:
+        print(f"engine: warning: {exc}", file=sys.stderr)
+        return 1
     return 0
+
+
+def monitors() -> list[int]:
+    """Pids of podman's per-container monitors (conmon): none once every container is gone."""
+    pids = []
+    for comm in Path("/proc").glob("[0-9]*/comm"):
+        try:
+            if comm.read_text().strip() == "conmon":
+                pids.append(int(comm.parent.name))
+        except OSError:
+            continue  # the process ended while we looked
+    return pids
 
 
 def remove_own_containers() -> list[str]:

@@ -16,7 +16,14 @@ MARKER = "# written by `kata dev engine up` (kafka-katas)"
 #: section -> key -> value: what podman needs here, and nothing else.
 REQUIRED: dict[str, dict[str, object]] = {
     "containers": {"default_ulimits": []},
-    "engine": {"runtime": "runc", "cgroup_manager": "cgroupfs", "events_logger": "file"},
+    "engine": {
+        "runtime": "runc",
+        "cgroup_manager": "cgroupfs",
+        "events_logger": "file",
+        # `docker exec` through the API leaves a monitor (conmon) waiting 300 s by
+        # default after the command ended; the CLI reads the exit code at once.
+        "exit_command_delay": 5,
+    },
 }
 
 
