@@ -29,7 +29,7 @@ import pytest
 from kafka_katas.kata import answers
 from kafka_katas.kata.check import wrong_answers
 from kafka_katas.kata.manifest import Kata, load
-from kafka_katas.learner import progress, reports
+from kafka_katas.learner import grade, progress, reports
 
 ROOT = Path(__file__).resolve().parents[1]
 MANIFEST = load(ROOT)
@@ -138,10 +138,14 @@ def _gut(text: str) -> str:
 def _first_answer(text: str, *lines: str, others: dict[str, str] | None = None) -> str:
     """`text` with `lines` as the body of its first answer part (`others` for the rest)."""
     kata = answers.parse(text)
-    first = kata.parts[0]
-    marker = text.splitlines()[first.begin_line - 1]
-    indent = marker[: len(marker) - len(marker.lstrip())]
+    first, indent = kata.parts[0], _indent(text, kata.parts[0])
     return kata.render({**(others or {}), first.name: "".join(f"{indent}{x}\n" for x in lines)})
+
+
+def _indent(text: str, part: answers.AnswerPart) -> str:
+    """The indentation of `part`'s markers, which its code must keep."""
+    marker = text.splitlines()[part.begin_line - 1]
+    return marker[: len(marker) - len(marker.lstrip())]
 
 
 def _line_of(path: Path, needle: str) -> int:
@@ -336,3 +340,19 @@ def test_the_workflow_report_step_hands_the_score_to_github(graded: list[Graded]
     assert key == "result"
     assert payload == reports.classroom_result(copy.document)
     assert f"{copy.document['score']}/{copy.document['max_score']} points" in summary.read_text()
+
+
+def test_answer_code_outside_its_block_makes_the_kata_broken(tmp_path):
+    """Module-level code in an answer would run at import, where it could patch the grader."""
+    kata, part, indent = next(
+        (kata, part, _indent(kata.kata_file(ROOT).read_text(), part))
+        for kata in MANIFEST.katas
+        for part in answers.parse(kata.kata_file(ROOT).read_text()).parts
+        if _indent(kata.kata_file(ROOT).read_text(), part)
+    )
+    learner, relative = tmp_path / "learner.py", f"katas/{kata.path}"
+    shipped = answers.parse(kata.kata_file(ROOT).read_text())
+    learner.write_text(shipped.render({part.name: f"{indent}return None\nimport os\n"}))
+    line = _line_of(learner, "import os")
+    with pytest.raises(grade.BrokenKata, match=f"^{relative}:{line}: answer code outside"):
+        grade.transplanted(kata.kata_file(ROOT), learner, relative)
