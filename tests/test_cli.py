@@ -186,6 +186,10 @@ def test_a_syntax_error_in_one_kata_does_not_break_list_for_the_others(course):
     assert "1. greeting  ✔ pass       5/5  pts  hints 0/3  (last run DATE)" in plain(static.stdout)
     assert "2. doubling  ⚠ broken     0/10 pts  hints 0/2  (from the file)" in static.stdout
     assert "syntax error, line 15: invalid syntax" in static.stdout
+    run = kata(course, "run", "doubling")
+    assert run.returncode == 1
+    assert "⚠ broken: doubling does not load" in run.stdout
+    assert "  syntax error, line 15: invalid syntax\n" in run.stdout
 
 
 def test_hints_are_progressive_and_recorded(course):

@@ -44,11 +44,15 @@ def describe(manifest: Manifest, kata: Kata, run: RunResult) -> list[str]:
             )
             lines.append("  Run `kata` (or `kata next`) to start it.")
         return lines
-    lines = [f"{style.status(result.status)}: {kata.id}, {passed}/{total} tests pass {timing}"]
     if result.status == "broken":
-        lines.append(f"  {result.message}")
-        lines.append(f"  Fix {course.relative(manifest, kata)} so Python can import it.")
-        return lines
+        why = course.inspect(manifest, kata).broken or result.message
+        return [
+            f"{style.status(result.status)}: {kata.id} does not load {timing}",
+            f"  {why}",
+            f"  Fix {course.relative(manifest, kata)} so Python can import it "
+            f"(`kata reset {kata.id}` puts back the shipped file).",
+        ]
+    lines = [f"{style.status(result.status)}: {kata.id}, {passed}/{total} tests pass {timing}"]
     failing = result.first_problem()
     if failing is not None:
         lines.append(f"  {failing.name}:")

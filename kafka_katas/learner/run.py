@@ -31,7 +31,8 @@ def run_and_show(manifest: Manifest, kata: Kata, *, verbose: bool = False) -> Ru
     print("\n".join(result.describe(manifest, kata, run)))
     if not is_solved(run, kata):
         print("  Re-run: `kata`, or `kata watch` to re-run on every save.")
-        if kata.needs and run.seconds > SLOW_RUN and persistent.alive(manifest.root) is None:
+        slow = kata.id in run.katas and run.seconds > SLOW_RUN
+        if kata.needs and slow and persistent.alive(manifest.root) is None:
             print("  Tip: `kata up` keeps Kafka running between runs, so each run is faster.")
     return run
 
