@@ -96,8 +96,8 @@ def markdown_summary(document: dict[str, Any]) -> str:
         )
     tamper = document["tamper"]
     if tamper["tampered"]:
-        lines += ["", "### Changed outside answer parts (not graded)", ""]
-        lines += [f"- `{c['path']}`: {c['change']}" for c in tamper["files"]]
+        lines += ["", "### Tamper report", ""]
+        lines += [f"- `{c['path']}`: {c['change']} (not run)" for c in tamper["files"]]
         lines += [
             f"- `{m['path']}:{m['line']}` ({m['where']}): `{m['code']}`" for m in tamper["markers"]
         ]
