@@ -276,21 +276,24 @@ class ContainerStack(Stack):
         raise StackError("running Kafka's tools in the container needs the `docker` CLI on PATH")
 
     def stop(self) -> None:
+        clean = True
         for container in (self.registry, self.kafka):
             if container is not None and container._container is not None:
                 try:
                     container.stop()
                 except Exception:
+                    clean = False
                     log.warning("could not remove a container; the reaper will", exc_info=True)
         self.registry = self.kafka = None
         if self.network is not None and self.network._network is not None:
             try:
                 self.network.remove()
             except Exception:
+                clean = False
                 log.warning("could not remove the network; the reaper will", exc_info=True)
         self.network = None
         if self._reaper is not None:
-            self._reaper.release()
+            self._reaper.release(clean=clean)
             self._reaper = None
 
 

@@ -3,8 +3,9 @@
 Ryuk (testcontainers' reaper) is an image to pull, which not every machine
 can. This one is a detached Python process: it blocks reading a pipe whose
 only writer is the test run, so it wakes exactly when that process closes it
-(a clean stop) or dies (Ctrl-C, SIGKILL, a crash), then removes every
-container and network labelled with the session id. No polling, no sleep.
+(a clean stop, announced by writing ``clean`` first) or dies (SIGKILL, a
+crash), and in the second case removes every container and network labelled
+with the session id. No polling, no sleep.
 
 Run as ``python -m kafka_katas.stack.reaper <fd> <session>``.
 """
@@ -17,6 +18,8 @@ import sys
 from collections.abc import Mapping
 
 SESSION_LABEL = "io.github.kafka-katas.session"
+#: What the test run writes before closing the pipe when it removed everything itself.
+CLEAN = b"clean"
 
 
 class Reaper:
@@ -36,9 +39,11 @@ class Reaper:
         finally:
             os.close(read_end)
 
-    def release(self) -> None:
-        """Tell the watchdog to sweep now (normally nothing is left) and exit."""
+    def release(self, *, clean: bool) -> None:
+        """Let the watchdog go: it exits at once if `clean`, else it sweeps first."""
         if self._write_end >= 0:
+            if clean:
+                os.write(self._write_end, CLEAN)
             os.close(self._write_end)
             self._write_end = -1
 
@@ -64,10 +69,17 @@ def remove_labelled(session: str, env: Mapping[str, str] | None = None) -> list[
 
 def main(argv: list[str]) -> int:
     fd, session = int(argv[0]), argv[1]
+    received = b""
     with os.fdopen(fd, "rb") as pipe:
-        while pipe.read(4096):  # returns b"" only when every writer is gone
-            pass
-    removed = remove_labelled(session)
+        while chunk := pipe.read(4096):  # b"" only when every writer is gone
+            received += chunk
+    if received == CLEAN:
+        return 0
+    try:
+        removed = remove_labelled(session)
+    except Exception as exc:  # the engine may be gone too; say so in one line
+        print(f"kafka-katas reaper (session {session}) could not clean up: {exc}", file=sys.stderr)
+        return 1
     if removed:
         print(
             f"kafka-katas reaper (session {session}) removed: {', '.join(removed)}", file=sys.stderr
