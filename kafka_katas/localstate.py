@@ -1,7 +1,9 @@
-"""<root>/.kata/: what the `kata` command keeps for one checkout (progress, a running stack).
+"""<root>/.kata/: what the `kata` command keeps for one checkout.
 
-It ignores itself in git, so it never shows up in a learner's `git status`
-or commits, even in copies without the course's .gitignore.
+Only progress.json (the hints shown) belongs in a learner's commits, where
+grading in CI reads it; everything else (last results, a running stack's
+state and logs) is local. The folder's own .gitignore says so, even in copies
+without the course's .gitignore.
 """
 
 from __future__ import annotations
@@ -16,5 +18,5 @@ def state_dir(root: Path) -> Path:
     folder = root / STATE_DIR
     if not folder.is_dir():
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / ".gitignore").write_text("*\n")
+        (folder / ".gitignore").write_text("*\n!progress.json\n")
     return folder

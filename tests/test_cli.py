@@ -217,9 +217,22 @@ def test_hints_are_progressive_and_recorded(course):
     kata(course, "hint", "doubling")
     assert progress.hints_used(course) == {"greeting": 3, "doubling": 1}
     stored = json.loads((course / ".kata/progress.json").read_text())
-    assert stored["version"] == 1
-    assert stored["hints"] == {"greeting": 3, "doubling": 1}
+    assert stored == {"version": 1, "hints": {"greeting": 3, "doubling": 1}}
     assert "hints 3/3" in kata(course, "list").stdout
+
+
+def test_only_the_hints_file_goes_into_the_learners_commits(course):
+    kata(course, "hint")
+    kata(course, "run", "greeting")
+    assert (course / ".kata/last_run.json").exists()
+    status = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=all"],
+        cwd=course,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert status.stdout == "?? .kata/progress.json\n"
 
 
 def test_kata_runs_the_current_kata_and_never_advances_silently(course):
@@ -344,11 +357,11 @@ def test_verify_runs_everything_and_ignores_stored_progress(course):
     solve(course, "doubling")
     assert kata(course, "list", "--run").stdout.count("✔ pass") == 2
     solve(course, "doubling", "wrong")
-    stored = json.loads((course / ".kata/progress.json").read_text())
+    stored = json.loads((course / ".kata/last_run.json").read_text())
     stored["runs"]["doubling"]["sha256"] = progress.file_digest(
         course / "katas/m1/test_doubling.py"
     )  # a forged record: verify must not believe it
-    (course / ".kata/progress.json").write_text(json.dumps(stored))
+    (course / ".kata/last_run.json").write_text(json.dumps(stored))
 
     verified = kata(course, "verify")
 

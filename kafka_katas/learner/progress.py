@@ -1,15 +1,15 @@
-"""The learner's progress file, <root>/.kata/progress.json: hints shown and last results.
+"""What the `kata` command remembers about a learner, under <root>/.kata/.
 
-Kept as plain JSON so a grader can read the hints a learner asked for, and so
-a learner can see (and delete) what is stored. It is a convenience only:
-`kata verify` and grading re-run everything and never trust it.
+- progress.json: the hints shown, ``{"version": 1, "hints": {"ordering_by_key": 2}}``.
+  It is meant to be committed with the answers, so grading in CI can report
+  the hints a learner asked for (read through `hints_used`).
+- last_run.json: each kata's last result with the hash of the file that
+  produced it, ``{"version": 1, "runs": {id: {"status", "sha256", "at",
+  "message"}}}``. Local only (git-ignored): it saves re-running solved katas
+  to find the current one, nothing more.
 
-Format::
-
-    {"version": 1,
-     "hints": {"ordering_by_key": 2},
-     "runs": {"ordering_by_key": {"status": "pass", "sha256": "...", "at": "...",
-                                  "message": null}}}
+Both are plain JSON a learner can read and delete. Neither is trusted:
+`kata verify` and grading re-run everything.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from typing import Any
 from kafka_katas.localstate import STATE_DIR, state_dir
 
 PROGRESS_FILE = "progress.json"
+LAST_RUN_FILE = "last_run.json"
 VERSION = 1
 
 
@@ -33,25 +34,25 @@ def progress_path(root: Path) -> Path:
     return root / STATE_DIR / PROGRESS_FILE
 
 
-def load(root: Path) -> dict[str, Any]:
-    """The stored progress; an unreadable or foreign file counts as empty, not as an error."""
+def load(root: Path, name: str = PROGRESS_FILE) -> dict[str, Any]:
+    """A stored file; an unreadable or foreign one counts as empty, not as an error."""
+    key = "hints" if name == PROGRESS_FILE else "runs"
     try:
-        data = json.loads(progress_path(root).read_text())
+        data = json.loads((root / STATE_DIR / name).read_text())
     except (OSError, ValueError):
         data = {}
     if not isinstance(data, dict) or data.get("version") != VERSION:
         data = {}
     data["version"] = VERSION
-    for key in ("hints", "runs"):
-        if not isinstance(data.get(key), dict):
-            data[key] = {}
+    if not isinstance(data.get(key), dict):
+        data[key] = {}
     return data
 
 
-def save(root: Path, data: dict[str, Any]) -> None:
-    """Write atomically: a watch loop and a second terminal may both write it."""
-    path = state_dir(root) / PROGRESS_FILE
-    fd, tmp = tempfile.mkstemp(prefix=".progress-", dir=path.parent)
+def save(root: Path, data: dict[str, Any], name: str = PROGRESS_FILE) -> None:
+    """Write atomically: a watch loop and a second terminal may both write."""
+    path = state_dir(root) / name
+    fd, tmp = tempfile.mkstemp(prefix=f".{name}-", dir=path.parent)
     with os.fdopen(fd, "w") as out:
         json.dump(data, out, indent=2, sort_keys=True)
         out.write("\n")
@@ -93,7 +94,7 @@ def record_runs(
     root: Path, results: dict[str, tuple[str, str | None]], files: dict[str, Path]
 ) -> None:
     """Store each kata's status (and first message) with the hash of the file that produced it."""
-    data = load(root)
+    data = load(root, LAST_RUN_FILE)
     now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     for kata_id, (status, message) in results.items():
         data["runs"][kata_id] = {
@@ -102,20 +103,20 @@ def record_runs(
             "sha256": file_digest(files[kata_id]),
             "at": now,
         }
-    save(root, data)
+    save(root, data, LAST_RUN_FILE)
 
 
 def forget_runs(root: Path, kata_ids: list[str]) -> None:
-    data = load(root)
+    data = load(root, LAST_RUN_FILE)
     for kata_id in kata_ids:
         data["runs"].pop(kata_id, None)
-    save(root, data)
+    save(root, data, LAST_RUN_FILE)
 
 
 def recorded_runs(root: Path, files: dict[str, Path]) -> dict[str, RecordedRun]:
     """Last recorded results, each marked current only if its kata file is unchanged."""
     out: dict[str, RecordedRun] = {}
-    for kata_id, entry in load(root)["runs"].items():
+    for kata_id, entry in load(root, LAST_RUN_FILE)["runs"].items():
         if not isinstance(entry, dict) or kata_id not in files:
             continue
         out[kata_id] = RecordedRun(
