@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -9,11 +10,12 @@ from pathlib import Path
 from kafka_katas.engine import api_socket, config, images, install
 from kafka_katas.wait import WaitTimeout, wait_until
 
-USAGE = """usage: kata dev engine up|down|env
+USAGE = """usage: kata dev engine up|down|status|env
 
-  up    install podman (Debian), configure it, serve the Docker API, build local images
-  down  remove the suite's leftover containers and stop the Docker API service
-  env   print the shell exports that select this engine and its images
+  up      install podman (Debian), configure it, serve the Docker API, build local images
+  down    remove the suite's leftover containers and stop the Docker API service
+  status  whether the Docker API answers, and which local images exist
+  env     print the shell exports that select this engine and its images
 """
 #: Labels that mark containers this project starts (test sessions, the compose stack).
 #: A monitor outlives its container by the `exit_command_delay` of config.py, plus margin.
@@ -78,6 +80,19 @@ def monitors() -> list[int]:
     return pids
 
 
+def status() -> int:
+    """0 when the service answers and every local image exists, else 1."""
+    serving = api_socket.answers()
+    print(f"engine: Docker API at {api_socket.docker_host()}: {'up' if serving else 'down'}")
+    present = True
+    for image in (images.BASE_IMAGE, images.KAFKA_IMAGE, images.REGISTRY_IMAGE):
+        labels = images.image_labels(image) if shutil.which("podman") else {}
+        present = present and bool(labels)
+        built = labels.get(images.INPUTS_LABEL)
+        print(f"engine: image {image}: {f'built (inputs {built})' if built else 'missing'}")
+    return 0 if serving and present else 1
+
+
 def remove_own_containers() -> list[str]:
     """Remove containers and networks carrying this project's labels."""
     import docker
@@ -114,6 +129,8 @@ def main(argv: list[str]) -> int:
             return up()
         if command == "down":
             return down()
+        if command == "status":
+            return status()
         if command == "env":
             for key, value in exports().items():
                 print(f"export {key}={value}")

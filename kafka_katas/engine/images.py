@@ -79,9 +79,14 @@ def ensure_image(name: str, inputs: dict[str, str], build: Callable[[str, str], 
     """Build `name` unless its label already holds the hash of `inputs`."""
     started = time.monotonic()
     digest = hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()[:16]
-    if image_labels(name).get(INPUTS_LABEL) == digest:
+    labels = image_labels(name)
+    if labels.get(INPUTS_LABEL) == digest:
         return Built(name, False, time.monotonic() - started)
+    previous = image_id(name) if labels else None
     build(name, digest)
+    if previous and previous != image_id(name):
+        # The old build lost its name: remove it unless a container still uses it.
+        _podman(["rmi", previous], check=False)
     return Built(name, True, time.monotonic() - started)
 
 

@@ -9,7 +9,10 @@ props=/tmp/kafka-docker/server.properties
 mkdir -p "$(dirname "$props")"
 env | grep '^KAFKA_' | while IFS='=' read -r name value; do
   case "$name" in
-    KAFKA_HEAP_OPTS | KAFKA_JVM_PERFORMANCE_OPTS | KAFKA_LOG4J_OPTS | KAFKA_OPTS) continue ;;
+    KAFKA_HEAP_OPTS | KAFKA_JVM_PERFORMANCE_OPTS | KAFKA_LOG4J_OPTS | KAFKA_OPTS | \
+      KAFKA_GC_LOG_OPTS | KAFKA_JMX_OPTS | KAFKA_JMX_PORT | KAFKA_JMX_HOSTNAME | KAFKA_DEBUG | \
+      KAFKA_VERSION | KAFKA_LOG4J_ROOT_LOGLEVEL | KAFKA_LOG4J_LOGGERS | KAFKA_TOOLS_LOG4J_LOGLEVEL)
+      continue ;;
   esac
   key=$(printf '%s' "${name#KAFKA_}" | sed -e 's/___/-/g' -e 's/__/@/g' -e 's/_/./g' -e 's/@/_/g' | tr 'A-Z' 'a-z')
   printf '%s=%s\n' "$key" "$value"
