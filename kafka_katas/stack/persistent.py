@@ -24,6 +24,7 @@ from kafka_katas.localstate import STATE_DIR, state_dir
 from kafka_katas.stack import process
 from kafka_katas.stack.base import KafkaEndpoint, Stack, StackError
 from kafka_katas.stack.cli_tools import jvm_cli_command
+from kafka_katas.stack.local.downloads import locked
 from kafka_katas.stack.parts import KAFKA_VERSION
 from kafka_katas.wait import WaitTimeout, wait_until
 
@@ -86,11 +87,16 @@ def alive(root: Path) -> StackState | None:
 
 def start(root: Path, *, registry: bool = False, owner_pid: int | None = None) -> StackState:
     """Start a local stack detached from this process (or tied to `owner_pid`'s life)."""
+    with locked(stack_dir(root) / "start.lock"):  # two `kata up` at once: one stack
+        running = alive(root)
+        if running is not None:
+            return running
+        return _start(root, registry=registry, owner_pid=owner_pid)
+
+
+def _start(root: Path, *, registry: bool, owner_pid: int | None) -> StackState:
     from kafka_katas.stack.local.stack import LocalStack
 
-    running = alive(root)
-    if running is not None:
-        return running
     workdir = stack_dir(root) / "run"
     shutil.rmtree(workdir, ignore_errors=True)
     stack = LocalStack(workdir=workdir, tied_to_parent=owner_pid is not None)
