@@ -12,10 +12,14 @@ import argparse
 import base64
 import json
 import os
+import re
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
+
+# Characters XML 1.0 forbids (colour codes in captured output, mostly).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 STATUS_ICONS = {
     "pass": "✅",
@@ -52,8 +56,9 @@ def junit_xml(document: dict[str, Any]) -> str:
             case = ET.SubElement(suite, "testcase", classname=kata["id"], name=test["name"])
             if test["status"] != "pass":
                 tag = "failure" if test["status"] == "fail" else "error"
-                failure = ET.SubElement(case, tag, message=test["message"] or test["outcome"])
-                failure.text = test["output"] or test["message"] or ""
+                message = _NOT_XML.sub("?", test["message"] or test["outcome"])
+                failure = ET.SubElement(case, tag, message=message)
+                failure.text = _NOT_XML.sub("?", test["output"] or test["message"] or "")
         suite.set("failures", str(sum(1 for t in tests if t["status"] == "fail")))
         suite.set("errors", str(sum(1 for t in tests if t["status"] == "error")))
     return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"

@@ -33,6 +33,12 @@ _PY_SUSPECT = re.compile(
     r"|\bos\s*\.\s*_exit\b"
     r"|^\s*(?:async\s+)?def\s+test|^\s*class\s+Test"
 )
+# In answer parts also: reaching for the grader, the interpreter or other modules'
+# globals, which no kata answer needs (answers run in the test process).
+_ANSWER_SUSPECT = re.compile(
+    r"\bkafka_katas\s*\.\s*(?:learner|kata)\b|\b_pytest\b|\bsys\s*\.\s*(?:modules|_getframe)\b"
+    r"|\bbuiltins\b|\b__builtins__\b|\bglobals\s*\(|^\s*global\s|\batexit\b|\bctypes\b"
+)
 # Configuration that deselects, skips or unloads tests and plugins.
 _CONFIG_SUSPECT = re.compile(r"--deselect|--ignore|(?<![\w-])-k\b|-p\s*no:|\bskip|\bxfail")
 
@@ -73,7 +79,7 @@ class TamperReport:
             return "no tampering found"
         return (
             f"tampering: {len(self.files)} file(s) differ from pristine outside answer parts, "
-            f"{len(self.markers)} added skip/xfail/deselect line(s)"
+            f"{len(self.markers)} added line(s) that skip tests or could steer the grader"
         )
 
 
@@ -89,8 +95,9 @@ def inspect(pristine: Path, learner: Path, manifest: Manifest) -> TamperReport:
         new_bytes = new.read_bytes()
         if old.is_file() and old.read_bytes() == new_bytes:
             continue
-        new_text = new_bytes.decode(errors="replace")
-        old_text = old.read_text(errors="replace") if old.is_file() else ""
+        new_text, old_text = _text(new_bytes), _text(old.read_bytes()) if old.is_file() else ""
+        if old.is_file() and old_text == new_text:  # line endings only (a Windows checkout)
+            continue
         if relative in kata_files:
             _inspect_kata(relative, kata_files[relative], old_text, new_text, report)
             continue
@@ -140,9 +147,13 @@ def _inspect_kata(relative: str, kata_id: str, old: str, new: str, report: Tampe
             for line in range(part.begin_line + 1, part.begin_line + 1 + part.body.count("\n"))
         }
     for line, code in _added_lines(old, new):
-        if _PY_SUSPECT.search(code):
-            where = owner.get(line, "outside answer parts")
+        where = owner.get(line, "outside answer parts")
+        if _PY_SUSPECT.search(code) or (line in owner and _ANSWER_SUSPECT.search(code)):
             report.markers.append(Marker(relative, line, code.strip(), where))
+
+
+def _text(data: bytes) -> str:
+    return data.decode(errors="replace").replace("\r\n", "\n")
 
 
 def _candidates(pristine: Path, learner: Path) -> set[str]:
