@@ -12,8 +12,9 @@ watch prints the result line:
     python bench/watch_latency.py                       # ordering_by_key, 3 rounds
     python bench/watch_latency.py --kata ID --rounds 5
 
-Reports median, min and max per version, and pytest's own share (the time
-watch prints next to each result) so the overhead of watch is visible.
+Reports the result symbol seen (✘ wrong, ✔ solved, … placeholder), median, min
+and max per version, and pytest's own share (the time watch prints next to each
+result) so the overhead of watch itself is visible.
 """
 
 from __future__ import annotations
@@ -67,14 +68,14 @@ def reader(stream: object, lines: queue.Queue[tuple[float, str]]) -> None:
     lines.put((time.monotonic(), ""))
 
 
-def next_result(lines: queue.Queue[tuple[float, str]], timeout: float) -> tuple[float, float]:
-    """(arrival time, pytest's seconds) of the next result line watch prints."""
+def next_result(lines: queue.Queue[tuple[float, str]], timeout: float) -> tuple[float, float, str]:
+    """(arrival time, pytest's seconds, status symbol) of the next result line watch prints."""
     deadline = time.monotonic() + timeout
     while True:
         arrived, line = lines.get(timeout=max(0.1, deadline - time.monotonic()))
         match = RESULT.match(line)
         if match:
-            return arrived, float(match["seconds"])
+            return arrived, float(match["seconds"]), match[1]
 
 
 def main() -> int:
@@ -99,24 +100,25 @@ def main() -> int:
         threading.Thread(target=reader, args=(watch.stdout, lines), daemon=True).start()
         try:
             started = time.monotonic()
-            arrived, _ = next_result(lines, FIRST_RESULT_TIMEOUT)
+            arrived, _, _ = next_result(lines, FIRST_RESULT_TIMEOUT)
             print(f"first result (stack start included): {arrived - started:.2f} s")
-            samples: dict[str, list[tuple[float, float]]] = {name: [] for name in texts}
+            samples: dict[str, list[tuple[float, float, str]]] = {name: [] for name in texts}
             for _ in range(args.rounds):
                 for name, text in texts.items():
                     saved = time.monotonic()
                     kata_file.write_text(text)
-                    arrived, pytest_seconds = next_result(lines, RESULT_TIMEOUT)
-                    samples[name].append((arrived - saved, pytest_seconds))
+                    arrived, pytest_seconds, status = next_result(lines, RESULT_TIMEOUT)
+                    samples[name].append((arrived - saved, pytest_seconds, status))
         finally:
             watch.send_signal(signal.SIGINT)  # watch stops the stack it started
             watch.wait(timeout=60)
     print(f"save-to-result, warm stack, kata {args.kata}, {args.rounds} rounds:")
     for name, values in samples.items():
-        totals = [total for total, _ in values]
-        inner = statistics.median(p for _, p in values)
+        totals = [total for total, _, _ in values]
+        inner = statistics.median(p for _, p, _ in values)
+        statuses = "".join(sorted({status for _, _, status in values}))
         print(
-            f"  {name:<12} median {statistics.median(totals):.2f} s "
+            f"  {name:<12} {statuses} median {statistics.median(totals):.2f} s "
             f"(min {min(totals):.2f}, max {max(totals):.2f}; pytest run {inner:.2f} s)"
         )
     return 0

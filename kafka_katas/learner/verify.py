@@ -15,7 +15,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def main(manifest: Manifest, args: argparse.Namespace) -> int:
     run = run_katas(
-        manifest, manifest.katas, stream=True, pytest_args=("-v",) if args.verbose else ("-q",)
+        manifest, manifest.katas, stream=True, options=("-v",) if args.verbose else ("-q",)
     )
     missing = run.missing(manifest.katas)
     if missing:

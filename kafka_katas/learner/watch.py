@@ -23,7 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from kafka_katas.kata.manifest import Kata, Manifest
-from kafka_katas.learner import board, course, hints, progress, result
+from kafka_katas.learner import board, course, forkrun, hints, progress, result
 from kafka_katas.learner.runner import run_katas
 from kafka_katas.stack import persistent
 from kafka_katas.stack.base import StackError
@@ -52,6 +52,7 @@ def main(manifest: Manifest, args: argparse.Namespace) -> int:
     if hasattr(sys.stdout, "reconfigure"):
         sys.stdout.reconfigure(line_buffering=True)  # results reach pipes at once
     stop_stack = _warm_stack(manifest.root)
+    forkrun.preload()  # every run forks from here, libraries already imported
     try:
         Session(manifest, kata, manual=args.manual).loop()
     finally:
@@ -134,7 +135,7 @@ class Session:
         self.seen = stamp(self.path)
         self.digest = progress.file_digest(self.path)
         print(f"\n── {time.strftime('%H:%M:%S')} running {self.kata.id} ──")
-        run = run_katas(self.manifest, [self.kata])
+        run = run_katas(self.manifest, [self.kata], fork=True)
         found = run.katas.get(self.kata.id)
         self.solved = found is not None and found.status == "pass"
         print("\n".join(result.describe(self.manifest, self.kata, run)))
