@@ -36,10 +36,11 @@ def pristine_tree(spec: str, learner_root: Path) -> Iterator[Path]:
         _require_manifest(root, spec)
         yield root
         return
-    commit, prefix = _resolve(spec, learner_root)
+    commit, top, prefix = _resolve(spec, learner_root)
     with tempfile.TemporaryDirectory(prefix="kata-pristine-") as tmp:
+        # From the top: in a subfolder, git archive would also filter by that folder.
         tree = f"{commit}:{prefix}" if prefix else commit
-        archive = _git(learner_root, "archive", "--format=tar", tree)
+        archive = _git(top, "archive", "--format=tar", tree)
         with tarfile.open(fileobj=io.BytesIO(archive), mode="r:") as tar:
             tar.extractall(tmp, filter="data")
         root = Path(tmp)
@@ -47,16 +48,17 @@ def pristine_tree(spec: str, learner_root: Path) -> Iterator[Path]:
         yield root
 
 
-def _resolve(spec: str, learner_root: Path) -> tuple[str, str]:
-    """The commit `spec` names and the learner root's folder inside the repository."""
+def _resolve(spec: str, learner_root: Path) -> tuple[str, Path, str]:
+    """The commit `spec` names, the repository's top folder, and the learner root inside it."""
     try:
         commit = _git(learner_root, "rev-parse", "--verify", "--quiet", f"{spec}^{{commit}}")
+        top = _git(learner_root, "rev-parse", "--show-toplevel")
         prefix = _git(learner_root, "rev-parse", "--show-prefix")
     except PristineError:
         raise PristineError(
             f"--pristine {spec!r} is neither a folder nor a git ref of {learner_root}"
         ) from None
-    return commit.decode().strip(), prefix.decode().strip()
+    return commit.decode().strip(), Path(top.decode().strip()), prefix.decode().strip()
 
 
 def _git(cwd: Path, *args: str) -> bytes:
