@@ -26,7 +26,7 @@ def main(manifest: Manifest, args: argparse.Namespace) -> int:
 
 def run_and_show(manifest: Manifest, kata: Kata, *, verbose: bool = False) -> RunResult:
     """Run `kata` and print its short result (with -v, pytest's own report first)."""
-    print(f"Running {kata.id}: {kata.title}")
+    print(f"Running {kata.id}: {kata.title}", flush=True)
     run = run_katas(manifest, [kata], stream=verbose, options=("-v",) if verbose else ("-q",))
     print("\n".join(result.describe(manifest, kata, run)))
     if not is_solved(run, kata):

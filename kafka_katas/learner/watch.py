@@ -126,6 +126,9 @@ class Session:
                 print("\n".join(board.detailed_lines(self.manifest, board.rows(self.manifest))))
             elif command == "n":
                 self.advance()
+            elif command not in ("", "save"):
+                print(f"Unknown command {command!r}.")
+                self.prompt()
             else:  # a save, or Enter
                 if command == "" and not self.manual:
                     self.check_polling()
