@@ -5,8 +5,9 @@ answers transplanted), unsolved (as shipped), broken (a syntax error in an
 answer), tampered (a wrong answer, tests gutted to `assert True`, a skip
 marker, conftest.py and the package edited), restored (the same wrong answer
 with the tests left alone) and exiting (an answer that ends the test session
-with exit code 0, which must cost only its own kata). Roles go to katas in manifest order, so the
-copies adapt to however many katas exist; each copy is graded once.
+with exit code 0, which must cost only its own kata). Roles go to katas in
+manifest order, so the copies adapt to however many katas exist; each copy is
+graded once.
 """
 
 from __future__ import annotations
@@ -76,10 +77,11 @@ def plan_copies(kata_ids: list[str]) -> list[dict[str, Role]]:
         for role in [r for r in pending if r != Role.RESTORED]:
             if not free:
                 break
-            copy[free.pop(0)] = role
+            kata_id = free.pop(0)
+            copy[kata_id] = role
             pending.remove(role)
             if role == Role.TAMPERED:
-                tampered = next(k for k, r in copy.items() if r == Role.TAMPERED)
+                tampered = kata_id
         for kata_id in free:
             copy[kata_id] = Role.SOLVED if not copies else Role.UNSOLVED
         copies.append(copy)
