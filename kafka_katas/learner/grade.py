@@ -98,7 +98,7 @@ def grade(pristine: Path, learner: Path) -> dict[str, Any]:
         broken = stage_answers(manifest, learner, tree)
         staged = [k for k in manifest.katas if k.id not in broken]
         run = run_staged(manifest, tree, staged, expected) if staged else StagedRun()
-    # Hints are what `kata hint` recorded in the learner's git-ignored .kata/: local only.
+    # What `kata hint` recorded in .kata/progress.json: committed, but self-reported.
     hints = progress.hints_used(learner)
     return results_document(manifest, expected, broken, run, report, hints)
 
