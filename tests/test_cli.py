@@ -20,6 +20,7 @@ import pytest
 
 from kafka_katas.learner import cli, progress
 from kafka_katas.learner.tools import with_bootstrap
+from kafka_katas.stack.select import persistent_allowed
 
 MANIFEST = """format_version = 1
 
@@ -542,3 +543,19 @@ def test_watch_reruns_on_save_waits_before_moving_on_and_spots_missed_saves(cour
             watch.send_signal(signal.SIGINT)
             watch.wait(timeout=60)
     assert not (course / ".kata/stack/state.json").exists()  # its own stack is gone
+
+
+@pytest.mark.parametrize(
+    ("explicit", "env", "allowed"),
+    [
+        (None, {}, True),
+        (None, {"KATA_BACKEND": "local"}, True),
+        (None, {"KATA_BACKEND": "containers"}, False),
+        (None, {"KAFKA_BOOTSTRAP_SERVERS": "h:9092"}, False),
+        (None, {"KAFKA_BOOTSTRAP_SERVERS": "h:9092", "KATA_BACKEND": "local"}, True),
+        ("external", {}, False),
+        ("local", {"KATA_BACKEND": "containers"}, True),
+    ],
+)
+def test_a_kata_up_stack_serves_only_where_the_local_backend_may(explicit, env, allowed):
+    assert persistent_allowed(explicit, env) is allowed

@@ -16,7 +16,7 @@ from pathlib import Path
 from kafka_katas.kata.manifest import Manifest
 from kafka_katas.stack import persistent, process
 from kafka_katas.stack.base import StackError
-from kafka_katas.stack.select import choose_backend
+from kafka_katas.stack.select import persistent_allowed
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -39,16 +39,11 @@ def _up(root: Path, args: argparse.Namespace) -> int:
     if running is not None:
         print(f"Already running: Kafka at {running.bootstrap} (since {running.started_at}).")
         return 0
-    try:
-        backend = choose_backend()
-    except StackError as exc:
-        print(exc, file=sys.stderr)
-        return 3
-    if backend != "local":
+    if not persistent_allowed():
         print(
-            f"`kata up` keeps a local (JVM) stack running; the {backend} backend is chosen here "
-            "(KATA_BACKEND / KAFKA_BOOTSTRAP_SERVERS / Docker). Test runs start their own stack; "
-            "set KATA_BACKEND=local to use `kata up`.",
+            "`kata up` keeps a local (JVM) stack running, but this shell chooses another "
+            "backend (KATA_BACKEND or KAFKA_BOOTSTRAP_SERVERS). Unset them, or set "
+            "KATA_BACKEND=local, to use it.",
             file=sys.stderr,
         )
         return 2

@@ -27,7 +27,7 @@ from kafka_katas.learner import board, course, forkrun, hints, progress, result
 from kafka_katas.learner.runner import run_katas
 from kafka_katas.stack import persistent
 from kafka_katas.stack.base import StackError
-from kafka_katas.stack.select import choose_backend
+from kafka_katas.stack.select import persistent_allowed
 
 POLL = 0.2  # seconds between two looks at the file
 SETTLE = 0.1  # a save counts once the file has not changed for this long
@@ -65,13 +65,8 @@ def _warm_stack(root: Path) -> Callable[[], None]:
     if persistent.alive(root) is not None:
         print("Using the stack started by `kata up`.")
         return lambda: None
-    try:
-        backend = choose_backend()
-    except StackError as exc:
-        print(exc)
-        return lambda: None
-    if backend != "local":
-        print(f"{backend} backend: every run provisions its own stack.")
+    if not persistent_allowed():
+        print("Every run provisions its own stack (KATA_BACKEND / KAFKA_BOOTSTRAP_SERVERS).")
         return lambda: None
     print("Starting a Kafka stack for this watch (it stops when watch ends)...")
     try:

@@ -51,7 +51,7 @@ def open_stack(
     With `root`, a persistent stack of that checkout (`kata up`) is reused when
     it is alive and the choice allows the local backend.
     """
-    if root is not None and _may_reuse(explicit, os.environ if env is None else env):
+    if root is not None and persistent_allowed(explicit, env):
         from kafka_katas.stack.persistent import attach
 
         attached = attach(root)
@@ -71,7 +71,10 @@ def open_stack(
     return LocalStack()
 
 
-def _may_reuse(explicit: str | None, env: Mapping[str, str]) -> bool:
+def persistent_allowed(explicit: str | None = None, env: Mapping[str, str] | None = None) -> bool:
+    """Whether a `kata up` stack may serve: the choice is local, or automatic with no
+    external cluster named (a persistent stack was asked for, so it beats Docker)."""
+    env = os.environ if env is None else env
     choice = (explicit or env.get("KATA_BACKEND") or "auto").strip().lower()
     if choice == "local":
         return True
