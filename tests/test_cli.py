@@ -153,8 +153,8 @@ def solve(root, kata_id, answer_key="answer"):
 
 
 LIST_PRISTINE = """\
-Status as known without running (source in brackets: the file itself, or the last run while \
-the file is unchanged). `kata list --run` runs every kata now.
+Status without running anything: from the kata file itself, or from the last
+run while the file is unchanged. `kata list --run` runs every kata now.
 
 M1 · First steps — 0/2 solved, 0/15 points
    1. greeting  … unsolved   0/5  pts  hints 0/3  (from the file)

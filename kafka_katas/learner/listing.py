@@ -26,11 +26,15 @@ def main(manifest: Manifest, args: argparse.Namespace) -> int:
         run = run_katas(manifest, manifest.katas)
         fresh = run.katas
         print(f"Status from running every kata just now ({run.seconds:.1f} s):")
+        missing = run.missing(manifest.katas)
+        if missing:
+            print(
+                f"! no result for {', '.join(k.id for k in missing)} (pytest exit code "
+                f"{run.returncode}); `kata run ID` shows why, `kata doctor` checks the stack."
+            )
     else:
-        print(
-            "Status as known without running (source in brackets: the file itself, or the "
-            "last run while the file is unchanged). `kata list --run` runs every kata now."
-        )
+        print("Status without running anything: from the kata file itself, or from the last")
+        print("run while the file is unchanged. `kata list --run` runs every kata now.")
     table = board.rows(manifest, fresh)
     print()
     print("\n".join(board.detailed_lines(manifest, table)))
