@@ -36,8 +36,8 @@ def main(manifest: Manifest | None, args: argparse.Namespace) -> int:
 
 def _up(root: Path, args: argparse.Namespace) -> int:
     running = persistent.alive(root)
-    if running is not None:
-        print(f"Already running: Kafka at {running.bootstrap} (since {running.started_at}).")
+    if running is not None and (running.registry_url or not args.registry):
+        print(f"Already running since {running.started_at}. {describe(running)}")
         return 0
     if not persistent_allowed():
         print(

@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import os
 import select
+import stat
 import sys
 import time
 from collections.abc import Callable
@@ -51,7 +52,7 @@ def main(manifest: Manifest, args: argparse.Namespace) -> int:
         return 0
     if hasattr(sys.stdout, "reconfigure"):
         sys.stdout.reconfigure(line_buffering=True)  # results reach pipes at once
-    stop_stack = _warm_stack(manifest.root)
+    stop_stack = _warm_stack(manifest.root, registry="registry" in kata.needs)
     forkrun.preload()  # every run forks from here, libraries already imported
     try:
         Session(manifest, kata, manual=args.manual).loop()
@@ -60,17 +61,20 @@ def main(manifest: Manifest, args: argparse.Namespace) -> int:
     return 0
 
 
-def _warm_stack(root: Path) -> Callable[[], None]:
+def _warm_stack(root: Path, *, registry: bool) -> Callable[[], None]:
     """Make runs attach to a running stack; return how to stop one started here."""
-    if persistent.alive(root) is not None:
+    running = persistent.alive(root)
+    if running is not None:
         print("Using the stack started by `kata up`.")
+        if registry:
+            warm_registry(root)
         return lambda: None
     if not persistent_allowed():
         print("Every run provisions its own stack (KATA_BACKEND / KAFKA_BOOTSTRAP_SERVERS).")
         return lambda: None
     print("Starting a Kafka stack for this watch (it stops when watch ends)...")
     try:
-        persistent.start(root, owner_pid=os.getpid())
+        persistent.start(root, registry=registry, owner_pid=os.getpid())
     except StackError as exc:
         print(f"Could not start the stack; each run will try on its own.\n{exc}")
         return lambda: None
@@ -81,6 +85,18 @@ def _warm_stack(root: Path) -> Callable[[], None]:
             persistent.stop(root)
 
     return stop
+
+
+def warm_registry(root: Path) -> None:
+    """Add the Schema Registry to the running stack, once, for katas that need one."""
+    state = persistent.alive(root)
+    if state is None or state.registry_url:
+        return
+    print("Starting the Schema Registry next to Kafka...")
+    try:
+        persistent.start(root, registry=True)
+    except StackError as exc:
+        print(f"Could not start the registry; each run will start its own.\n{exc}")
 
 
 def stamp(path: Path) -> Stamp:
@@ -98,10 +114,12 @@ class Session:
     def __init__(self, manifest: Manifest, kata: Kata, *, manual: bool) -> None:
         self.manifest = manifest
         self.manual = manual
-        self.keyboard = True  # until stdin reaches its end (e.g. /dev/null)
+        self.keyboard = _stdin_may_type()  # and until stdin reaches its end
         self.focus(kata)
 
     def focus(self, kata: Kata) -> None:
+        if "registry" in kata.needs:
+            warm_registry(self.manifest.root)
         self.kata = kata
         self.path = kata.kata_file(self.manifest.root)
         self.seen = stamp(self.path)
@@ -163,14 +181,15 @@ class Session:
     def wait(self) -> str:
         """Block until a save (returns "save") or a typed command ("", "h", "n", "l", "q")."""
         while True:
+            if self.manual and not self.keyboard:
+                print("--manual re-runs on Enter, and there is no keyboard input here.")
+                return "q"
             if self.keyboard:
                 readable, _, _ = select.select([sys.stdin], [], [], None if self.manual else POLL)
                 if readable:
                     line = sys.stdin.readline()
                     if not line:  # stdin closed: keep watching the file
                         self.keyboard = False
-                        if self.manual:
-                            return "q"
                     else:
                         return line.strip().lower()[:1]
             else:
@@ -207,6 +226,16 @@ class Session:
         """On Enter: a change polling did not see means file watching is broken here."""
         if progress.file_digest(self.path) != self.digest and stamp(self.path) == self.seen:
             print(f"Your last save was not noticed. {_MANUAL_ADVICE}")
+
+
+def _stdin_may_type() -> bool:
+    """False when stdin is /dev/null or missing (a script, a service): no commands to read."""
+    try:
+        info = os.fstat(sys.stdin.fileno())
+        null = os.stat(os.devnull)
+    except (OSError, ValueError, AttributeError):
+        return False
+    return not (stat.S_ISCHR(info.st_mode) and info.st_rdev == null.st_rdev)
 
 
 _MANUAL_ADVICE = (

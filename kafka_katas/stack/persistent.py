@@ -25,7 +25,7 @@ from kafka_katas.stack import process
 from kafka_katas.stack.base import KafkaEndpoint, Stack, StackError
 from kafka_katas.stack.cli_tools import jvm_cli_command
 from kafka_katas.stack.local.downloads import locked
-from kafka_katas.stack.parts import KAFKA_VERSION
+from kafka_katas.stack.parts import APICURIO_VERSION, KAFKA_VERSION, MIN_JAVA
 from kafka_katas.wait import WaitTimeout, wait_until
 
 STATE_FILE = "state.json"
@@ -86,15 +86,18 @@ def alive(root: Path) -> StackState | None:
 
 
 def start(root: Path, *, registry: bool = False, owner_pid: int | None = None) -> StackState:
-    """Start a local stack detached from this process (or tied to `owner_pid`'s life)."""
+    """Start a local stack detached from this process (or tied to `owner_pid`'s life).
+
+    A running stack is reused; `registry` adds the Schema Registry to it if it has none.
+    """
     with locked(stack_dir(root) / "start.lock"):  # two `kata up` at once: one stack
-        running = alive(root)
-        if running is not None:
-            return running
-        return _start(root, registry=registry, owner_pid=owner_pid)
+        state = alive(root) or _start_kafka(root, owner_pid)
+        if registry and state.registry_url is None:
+            state = _add_registry(root, state)
+        return state
 
 
-def _start(root: Path, *, registry: bool, owner_pid: int | None) -> StackState:
+def _start_kafka(root: Path, owner_pid: int | None) -> StackState:
     from kafka_katas.stack.local.stack import LocalStack
 
     workdir = stack_dir(root) / "run"
@@ -102,29 +105,43 @@ def _start(root: Path, *, registry: bool, owner_pid: int | None) -> StackState:
     stack = LocalStack(workdir=workdir, tied_to_parent=owner_pid is not None)
     try:
         endpoint = stack.start()
-        if registry:
-            stack.schema_registry_config()
     except BaseException:
         stack.stop()
         raise
-    pids = {f"kafka-{n.node_id}": n.process.pid for n in stack.kafka.nodes if n.process}
-    logs = {f"kafka-{n.node_id}": str(n.log_file) for n in stack.kafka.nodes}
-    registry_url = None
-    if stack.registry is not None and stack.registry.process is not None:
-        pids["registry"] = stack.registry.process.pid
-        logs["registry"] = str(stack.registry.log_file)
-        registry_url = stack.registry.url
     state = StackState(
         backend="local",
         bootstrap=endpoint.bootstrap_servers,
-        pids=pids,
+        pids={f"kafka-{n.node_id}": n.process.pid for n in stack.kafka.nodes if n.process},
         workdir=str(workdir),
-        logs=logs,
+        logs={f"kafka-{n.node_id}": str(n.log_file) for n in stack.kafka.nodes},
         started_at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC"),
         owner_pid=owner_pid,
-        registry_url=registry_url,
         versions=stack.versions(),
     )
+    write_state(root, state)
+    return state
+
+
+def _add_registry(root: Path, state: StackState) -> StackState:
+    """Start Apicurio next to the running Kafka; it shares the stack's life and `kata down`."""
+    from kafka_katas.stack.local.registry import LocalRegistry
+
+    java, _ = process.find_java(MIN_JAVA)
+    # Tied only to an owner that is this process: a `kata up --registry` run beside a
+    # `kata watch` must not take the registry down when it exits a moment later.
+    registry = LocalRegistry(
+        Path(state.workdir) / "registry", java, tied_to_parent=state.owner_pid == os.getpid()
+    )
+    try:
+        registry.start()
+    except BaseException:
+        registry.stop()
+        raise
+    assert registry.process is not None
+    state.pids["registry"] = registry.process.pid
+    state.logs["registry"] = str(registry.log_file)
+    state.registry_url = registry.url
+    state.versions["schema registry"] = f"Apicurio Registry {APICURIO_VERSION} (JVM)"
     write_state(root, state)
     return state
 
