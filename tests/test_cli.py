@@ -443,11 +443,15 @@ def test_cli_adds_the_bootstrap_server_only_where_missing():
 
 
 def test_kata_up_is_reused_by_test_runs_and_kata_down_stops_it(repo_copy):
-    root = repo_copy(["ordering_by_key"])
+    root = repo_copy(["ordering_by_key", "schema_evolution"])
     up = kata(root, "up", env={"KATA_BACKEND": "local"})
     try:
         assert up.returncode == 0, up.stdout + up.stderr
+        with_registry = kata(root, "up", "--registry")  # added to the running stack
+        assert with_registry.returncode == 0, with_registry.stdout + with_registry.stderr
         state = json.loads((root / ".kata/stack/state.json").read_text())
+        assert sorted(state["pids"]) == ["kafka-1", "registry"]
+        assert state["bootstrap"] in up.stdout
         assert kata(root, "status").returncode == 0
 
         run = subprocess.run(
