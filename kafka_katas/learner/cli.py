@@ -43,7 +43,7 @@ DELEGATED = {
 }
 
 #: Commands that work without a course checkout (they diagnose or drive the stack).
-NO_MANIFEST = {"doctor", "cli", "up", "down", "status", "logs"}
+NO_MANIFEST = {"doctor", "cli", "down", "status", "logs"}
 
 
 def main(argv: list[str] | None = None) -> int:
