@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from confluent_kafka import Consumer, KafkaException, Message, Producer, TopicPartition
@@ -109,3 +109,23 @@ def read_to_end(
         interval=0,
     )
     return records
+
+
+def assign_until_caught_up(consumer: Consumer, topic: str, ends: list[int]) -> Callable[[], bool]:
+    """Assign every partition of `topic`; return a check that is true once `ends` is reached.
+
+    For a service loop in a test: it resumes where its group committed (a
+    restart after a crash) and stops by condition, never by an idle timeout.
+    `ends` are the end offsets taken before the run; an empty partition is done.
+    """
+    partitions = [TopicPartition(topic, p) for p in range(len(ends))]
+    consumer.assign(partitions)
+    committed = {tp.partition: tp.offset for tp in consumer.committed(partitions, timeout=10)}
+
+    def caught_up() -> bool:
+        return all(
+            ends[tp.partition] == 0 or max(tp.offset, committed[tp.partition]) >= ends[tp.partition]
+            for tp in consumer.position(partitions)
+        )
+
+    return caught_up

@@ -28,7 +28,7 @@ from confluent_kafka import Consumer, KafkaException, Message, TopicPartition
 
 from kafka_katas import todo
 from kafka_katas.testing import ClientFactory, TopicFactory, UniqueNames, Worker
-from kafka_katas.testing.clients import end_offsets
+from kafka_katas.testing.clients import assign_until_caught_up, end_offsets
 from kafka_katas.testing.worker import crash_now
 
 
@@ -92,19 +92,8 @@ def run_order_service(
     offsets taken before the run.
     """
     consumer = Consumer({**bootstrap, **consumer_config(group_id)})
-    partitions = [TopicPartition(topic, p) for p in range(len(ends))]
     try:
-        consumer.assign(partitions)
-        committed_at_start = {
-            tp.partition: tp.offset for tp in consumer.committed(partitions, timeout=10)
-        }
-
-        def should_stop() -> bool:
-            return all(
-                ends[tp.partition] == 0
-                or max(tp.offset, committed_at_start[tp.partition]) >= ends[tp.partition]
-                for tp in consumer.position(partitions)
-            )
+        should_stop = assign_until_caught_up(consumer, topic, ends)
 
         def handle(record: Message) -> None:
             value = record.value().decode()

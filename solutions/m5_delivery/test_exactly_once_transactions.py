@@ -27,7 +27,7 @@ from confluent_kafka import Consumer, KafkaException, Message, Producer, TopicPa
 
 from kafka_katas import todo
 from kafka_katas.testing import ClientFactory, TopicFactory, UniqueNames, Worker, read_to_end
-from kafka_katas.testing.clients import end_offsets
+from kafka_katas.testing.clients import assign_until_caught_up, end_offsets
 from kafka_katas.testing.worker import crash_now
 
 
@@ -146,19 +146,8 @@ def run_invoicing(
     """
     consumer = Consumer({**bootstrap, **consumer_config(group_id)})
     producer = Producer({**bootstrap, **TRANSACTION_SETTINGS, **producer_config(transactional_id)})
-    partitions = [TopicPartition(input_topic, p) for p in range(len(ends))]
     try:
-        consumer.assign(partitions)
-        committed_at_start = {
-            tp.partition: tp.offset for tp in consumer.committed(partitions, timeout=10)
-        }
-
-        def should_stop() -> bool:
-            return all(
-                ends[tp.partition] == 0
-                or max(tp.offset, committed_at_start[tp.partition]) >= ends[tp.partition]
-                for tp in consumer.position(partitions)
-            )
+        should_stop = assign_until_caught_up(consumer, input_topic, ends)
 
         crashing: Any = CrashingProducer(producer, crash_on_commit, crash_before_commit)
         transform_loop(consumer, crashing, output_topic, invoice_for, should_stop)
