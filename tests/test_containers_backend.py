@@ -69,13 +69,17 @@ def start_held_run(root: Path, *extra: str) -> tuple[subprocess.Popen[bytes], st
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
+
+    def written() -> str:  # the file exists a moment before its content does
+        return session_file.read_text() if session_file.exists() else ""
+
     wait_until(
-        lambda: session_file.exists() or run.poll() is not None,
+        lambda: written() or run.poll() is not None,
         timeout=180,
         describe="the held run never started its containers",
     )
-    assert session_file.exists(), run.communicate()[0].decode()[-3000:]
-    session = session_file.read_text()
+    session = written()
+    assert session, run.communicate()[0].decode()[-3000:]
     assert len(labelled(session)) == 3, "expected Kafka, the registry and their network"
     return run, session
 
@@ -165,9 +169,10 @@ def test_no_container_outlives_a_killed_test_run(repo_copy):
     wait_all_removed(session)
 
 
-def test_ctrl_c_removes_the_containers(repo_copy):
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_an_interrupted_run_removes_its_containers(repo_copy, sig):
     run, session = start_held_run(repo_copy([]), "-p", "no:timeout")
-    run.send_signal(signal.SIGINT)
+    run.send_signal(sig)
     output = run.communicate(timeout=60)[0].decode()
     assert run.returncode != 0
     assert "KeyboardInterrupt" in output or "Interrupted" in output, output

@@ -50,7 +50,7 @@ def up() -> int:
 
 
 def down() -> int:
-    if api_socket.answers():
+    if shutil.which("podman"):  # the podman CLI works whether or not the service runs
         for line in remove_own_containers():
             print(f"engine: removed {line}")
         for name in running_containers():
@@ -94,32 +94,27 @@ def status() -> int:
 
 
 def remove_own_containers() -> list[str]:
-    """Remove containers and networks carrying this project's labels."""
-    import docker
-
-    client = docker.DockerClient(base_url=api_socket.docker_host())
+    """Remove containers, then networks, carrying this project's labels."""
     removed: list[str] = []
-    try:
-        for label in OWN_LABELS:
-            for container in client.containers.list(all=True, filters={"label": label}):
-                container.remove(force=True, v=True)
-                removed.append(f"container {container.name}")
-            for network in client.networks.list(filters={"label": label}):
-                network.remove()
-                removed.append(f"network {network.name}")
-    finally:
-        client.close()
+    for label in OWN_LABELS:
+        for name in _podman_names(["ps", "-a"], label):
+            images.podman(["rm", "-f", "-v", name])
+            removed.append(f"container {name}")
+        for name in _podman_names(["network", "ls"], label):
+            images.podman(["network", "rm", "-f", name])
+            removed.append(f"network {name}")
     return removed
 
 
 def running_containers() -> list[str]:
-    import docker
+    return _podman_names(["ps"])
 
-    client = docker.DockerClient(base_url=api_socket.docker_host())
-    try:
-        return [c.name for c in client.containers.list()]
-    finally:
-        client.close()
+
+def _podman_names(listing: list[str], label: str | None = None) -> list[str]:
+    """Names from `podman ps` or `podman network ls`, optionally only those with `label`."""
+    field = "{{.Names}}" if listing[0] == "ps" else "{{.Name}}"
+    selector = ["--filter", f"label={label}"] if label else []
+    return images.podman([*listing, *selector, "--format", field], check=False).stdout.split()
 
 
 def main(argv: list[str]) -> int:

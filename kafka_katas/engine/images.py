@@ -86,13 +86,13 @@ def ensure_image(name: str, inputs: dict[str, str], build: Callable[[str, str], 
     build(name, digest)
     if previous and previous != image_id(name):
         # The old build lost its name: remove it unless a container still uses it.
-        _podman(["rmi", previous], check=False)
+        podman(["rmi", previous], check=False)
     return Built(name, True, time.monotonic() - started)
 
 
 def image_labels(name: str) -> dict[str, str]:
     """The image's labels; empty when it does not exist."""
-    result = _podman(["image", "inspect", name], check=False)
+    result = podman(["image", "inspect", name], check=False)
     if result.returncode != 0:
         return {}
     info = json.loads(result.stdout)
@@ -100,7 +100,7 @@ def image_labels(name: str) -> dict[str, str]:
 
 
 def image_id(name: str) -> str:
-    return _podman(["image", "inspect", "--format", "{{.Id}}", name]).stdout.strip()
+    return podman(["image", "inspect", "--format", "{{.Id}}", name]).stdout.strip()
 
 
 def _base_inputs() -> dict[str, str]:
@@ -138,7 +138,7 @@ def _build_base(name: str, digest: str) -> None:
             lists.unlink()
         tar = subprocess.Popen(["tar", "-C", str(rootfs), "-c", "."], stdout=subprocess.PIPE)
         try:
-            _podman(
+            podman(
                 [
                     "import",
                     "--change",
@@ -251,7 +251,7 @@ def _build_from_context(name: str, digest: str, files: dict[str, Path], containe
                 script.chmod(0o755)
             (context / "docker" / "run").chmod(0o755)
         (context / "Containerfile").write_text(containerfile)
-        _podman(
+        podman(
             [
                 "build",
                 "--pull=never",
@@ -267,9 +267,10 @@ def _build_from_context(name: str, digest: str, files: dict[str, Path], containe
         )
 
 
-def _podman(
+def podman(
     args: list[str], *, check: bool = True, stdin: object = None
 ) -> subprocess.CompletedProcess[str]:
+    """Run the podman CLI; with `check`, a failure raises BuildError with its output."""
     return _run(["podman", *args], f"podman {args[0]}", check=check, stdin=stdin)
 
 
