@@ -135,6 +135,22 @@ def test_an_unreachable_external_broker_stops_the_run_with_a_clear_error(repo_co
     assert "no Kafka broker answered at 127.0.0.1:" in result.stdout + result.stderr
 
 
+def test_a_bad_backend_choice_stops_the_run_with_one_clear_message(repo_copy):
+    root = repo_copy(["ordering_by_key"])
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "solutions", "-q"],
+        cwd=root,
+        env={**os.environ, "KATA_BACKEND": "kubernetes"},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert result.returncode == 3, result.stdout + result.stderr
+    assert "unknown backend 'kubernetes'" in result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+
+
 def test_a_syntax_error_in_one_kata_leaves_the_others_running(repo_copy):
     root = repo_copy(["ordering_by_key", "schema_evolution"])
     broken = root / "solutions/m6_schema_registry/test_schema_evolution.py"

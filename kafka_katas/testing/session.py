@@ -20,10 +20,13 @@ def start_session_stack(config: pytest.Config) -> Iterator[Stack]:
     SIGTERM (what CI runners and `timeout` send) becomes KeyboardInterrupt,
     so pytest unwinds through the teardown below instead of dying in place.
     """
-    previous = signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
     from kafka_katas.learner.plugin import kata_root  # registered by now: no early import
 
-    stack = open_stack(config.getoption("kata_backend", None), root=kata_root(config))
+    try:
+        stack = open_stack(config.getoption("kata_backend", None), root=kata_root(config))
+    except StackError as exc:
+        pytest.exit(f"kafka-katas cannot run Kafka here:\n{exc}", returncode=3)
+    previous = signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
     try:
         started = time.monotonic()
         try:
