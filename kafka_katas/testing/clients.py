@@ -92,8 +92,7 @@ def read_to_end(
     records: list[Message] = []
 
     def caught_up() -> bool:
-        message = consumer.poll(0.1)
-        if message is not None:
+        for message in consumer.consume(num_messages=500, timeout=0.1):
             if message.error() is not None:
                 raise KafkaException(message.error())
             records.append(message)
