@@ -15,6 +15,7 @@ from confluent_kafka import Consumer, Producer, TopicPartition
 from confluent_kafka.admin import AdminClient, NewTopic
 
 from kafka_katas.stack import StackError
+from kafka_katas.stack.local.broker import LocalKafka
 from kafka_katas.stack.local.stack import LocalStack
 from kafka_katas.stack.process import find_java, free_port
 from kafka_katas.stack.select import choose_backend
@@ -83,6 +84,35 @@ def test_the_local_stack_runs_a_real_broker_and_registry():
         workdir = stack.workdir
     assert all(p.poll() is not None for p in processes)
     assert not workdir.exists()
+
+
+def test_a_three_node_cluster_survives_the_loss_of_a_broker(tmp_path):
+    """The local backend can run the 3-broker cluster that replication katas need."""
+    kafka = LocalKafka(tmp_path, nodes=3)
+    try:
+        kafka.start()
+        config = {"bootstrap.servers": kafka.bootstrap_servers}
+        admin = AdminClient(config)
+        topic = NewTopic("durable", 3, 3, config={"min.insync.replicas": "2"})
+        admin.create_topics([topic])["durable"].result(30)
+        wait_until(
+            lambda: all(
+                len(p.isrs) == 3
+                for p in admin.list_topics("durable", timeout=5)
+                .topics["durable"]
+                .partitions.values()
+            ),
+            timeout=30,
+            describe="not every partition has 3 in-sync replicas",
+        )
+        kafka.stop_node(2)
+        producer = Producer({**config, "acks": "all", "message.timeout.ms": 30000})
+        for n in range(30):
+            producer.produce("durable", value=str(n).encode())
+        assert producer.flush(40) == 0, "writes with acks=all failed with one broker of 3 down"
+    finally:
+        kafka.stop()
+    assert not any(node.is_running() for node in kafka.nodes)
 
 
 def test_no_jvm_outlives_a_killed_test_run(repo_copy):
