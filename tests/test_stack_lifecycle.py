@@ -86,6 +86,28 @@ def test_the_local_stack_runs_a_real_broker_and_registry():
     assert not workdir.exists()
 
 
+def test_the_external_backend_runs_katas_against_a_named_cluster(repo_copy):
+    root = repo_copy(["ordering_by_key", "schema_evolution"])
+    with LocalStack() as stack:
+        env = {
+            **os.environ,
+            "KAFKA_BOOTSTRAP_SERVERS": stack.start().bootstrap_servers,
+            "SCHEMA_REGISTRY_URL": stack.schema_registry_config()["url"],
+        }
+        env.pop("KATA_BACKEND", None)
+        result = subprocess.run(
+            [sys.executable, "-m", "pytest", "solutions", "-q"],
+            cwd=root,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=300,
+        )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "kafka-katas stack: external backend, kafka: 1 broker(s) at 127.0.0.1:" in result.stdout
+
+
 def test_a_three_node_cluster_survives_the_loss_of_a_broker(tmp_path):
     """The local backend can run the 3-broker cluster that replication katas need."""
     kafka = LocalKafka(tmp_path, nodes=3)
