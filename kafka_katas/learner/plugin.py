@@ -111,6 +111,8 @@ class KataReporter:
             item.stash[KATA_KEY] = kata
             if item.get_closest_marker("timeout") is None:
                 item.add_marker(pytest.mark.timeout(kata.timeout))
+        # Katas run in learning order (info.toml), not in the alphabetical order of files.
+        items.sort(key=lambda i: k.order if (k := i.stash.get(KATA_KEY, None)) else -1)
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         kata = self.run.kata_for(Path(report.fspath)) if report.failed else None
