@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
+import subprocess
+import sys
+import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from confluent_kafka import Consumer, Producer, TopicPartition
+from confluent_kafka.admin import AdminClient, NewTopic
+
+from kafka_katas.stack import Stack
+from kafka_katas.wait import wait_until
 
 ROOT = Path(__file__).resolve().parents[1]
 HARNESS = ("conftest.py", "pyproject.toml")
@@ -50,3 +59,50 @@ def repo_copy(tmp_path: Path) -> Callable[..., Path]:
     """``repo_copy(["ordering_by_key"])`` -> a trimmed copy of this repository."""
     (tmp_path / "repo").mkdir()
     return lambda kata_ids=None: copy_repository(tmp_path / "repo", kata_ids)
+
+
+def run_pytest(
+    root: Path, *args: str, env: dict[str, str] | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
+    """`python -m pytest ARGS` in `root`, output captured; the caller judges the exit code."""
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", *args],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=timeout,
+    )
+
+
+@pytest.fixture
+def separate_pytest() -> Callable[..., subprocess.CompletedProcess[str]]:
+    """``separate_pytest(root, "solutions", "-q", env=...)``: a separate pytest run."""
+    return run_pytest
+
+
+def check_round_trip(stack: Stack, topic: str) -> None:
+    """A record written to a new topic of `stack` is read back; the registry answers, empty."""
+    endpoint = stack.start()
+    admin = AdminClient(endpoint.client_config())
+    admin.create_topics([NewTopic(topic, 1, 1)])[topic].result(30)
+    producer = Producer(endpoint.client_config())
+    producer.produce(topic, key=b"k", value=b"hello")
+    assert producer.flush(15) == 0
+    consumer = Consumer({**endpoint.client_config(), "group.id": topic})
+    consumer.assign([TopicPartition(topic, 0, 0)])
+    message = wait_until(lambda: consumer.poll(0.2), timeout=20, describe="no record read")
+    consumer.close()
+    assert (message.key(), message.value()) == (b"k", b"hello")
+
+    url = stack.schema_registry_config()["url"]
+    with urllib.request.urlopen(f"{url}/subjects", timeout=5) as response:
+        assert json.loads(response.read()) == []
+    assert set(stack.versions()) == {"kafka", "schema registry"}
+
+
+@pytest.fixture
+def round_trip() -> Callable[[Stack, str], None]:
+    """``round_trip(stack, "topic")``: produce, consume and ask the registry, for real."""
+    return check_round_trip

@@ -442,7 +442,7 @@ def test_cli_adds_the_bootstrap_server_only_where_missing():
 # --- with a real broker -------------------------------------------------------------
 
 
-def test_kata_up_is_reused_by_test_runs_and_kata_down_stops_it(repo_copy):
+def test_kata_up_is_reused_by_test_runs_and_kata_down_stops_it(repo_copy, separate_pytest):
     root = repo_copy(["ordering_by_key", "schema_evolution"])
     up = kata(root, "up", env={"KATA_BACKEND": "local"})
     try:
@@ -454,13 +454,7 @@ def test_kata_up_is_reused_by_test_runs_and_kata_down_stops_it(repo_copy):
         assert state["bootstrap"] in up.stdout
         assert kata(root, "status").returncode == 0
 
-        run = subprocess.run(
-            [sys.executable, "-m", "pytest", "-q", "solutions"],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        run = separate_pytest(root, "-q", "solutions")
         assert run.returncode == 0, run.stdout + run.stderr
         assert "reused from `kata up`" in run.stdout
 

@@ -6,18 +6,14 @@ DOCKER_HOST); CI's container stage runs it with the locally built images.
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
 import sys
-import urllib.request
 from pathlib import Path
 
 import docker
 import pytest
-from confluent_kafka import Consumer, Producer, TopicPartition
-from confluent_kafka.admin import AdminClient, NewTopic
 
 from kafka_katas.stack import StackError
 from kafka_katas.stack.containers import ContainerStack
@@ -92,24 +88,9 @@ def wait_all_removed(session: str, timeout: float = 60) -> None:
     )
 
 
-def test_kafka_and_the_registry_run_and_are_removed_at_stop():
+def test_kafka_and_the_registry_run_and_are_removed_at_stop(round_trip):
     with ContainerStack() as stack:
-        endpoint = stack.start()
-        admin = AdminClient(endpoint.client_config())
-        admin.create_topics([NewTopic("containers", 1, 1)])["containers"].result(30)
-        producer = Producer(endpoint.client_config())
-        producer.produce("containers", key=b"k", value=b"hello")
-        assert producer.flush(15) == 0
-        consumer = Consumer({**endpoint.client_config(), "group.id": "containers"})
-        consumer.assign([TopicPartition("containers", 0, 0)])
-        message = wait_until(lambda: consumer.poll(0.2), timeout=20, describe="no record read")
-        consumer.close()
-        assert (message.key(), message.value()) == (b"k", b"hello")
-
-        url = stack.schema_registry_config()["url"]
-        with urllib.request.urlopen(f"{url}/subjects", timeout=5) as response:
-            assert json.loads(response.read()) == []
-        assert set(stack.versions()) == {"kafka", "schema registry"}
+        round_trip(stack, "containers")
         session = stack.session
         assert len(labelled(session)) == 3
     assert labelled(session) == []

@@ -7,11 +7,10 @@ import os
 import signal
 import subprocess
 import sys
-import urllib.request
 from pathlib import Path
 
 import pytest
-from confluent_kafka import Consumer, Producer, TopicPartition
+from confluent_kafka import Producer
 from confluent_kafka.admin import AdminClient, NewTopic
 
 from kafka_katas.stack import StackError
@@ -62,31 +61,16 @@ def start_held_run(root: Path) -> tuple[subprocess.Popen[bytes], list[int]]:
     return run, pids
 
 
-def test_the_local_stack_runs_a_real_broker_and_registry():
+def test_the_local_stack_runs_a_real_broker_and_registry(round_trip):
     with LocalStack() as stack:
-        endpoint = stack.start()
-        admin = AdminClient(endpoint.client_config())
-        admin.create_topics([NewTopic("lifecycle", 1, 1)])["lifecycle"].result(30)
-        producer = Producer(endpoint.client_config())
-        producer.produce("lifecycle", b"hello")
-        assert producer.flush(15) == 0
-        consumer = Consumer({**endpoint.client_config(), "group.id": "lifecycle"})
-        consumer.assign([TopicPartition("lifecycle", 0, 0)])
-        message = wait_until(lambda: consumer.poll(0.2), timeout=20, describe="no record read")
-        consumer.close()
-        assert message.value() == b"hello"
-
-        url = stack.schema_registry_config()["url"]
-        with urllib.request.urlopen(f"{url}/subjects", timeout=5) as response:
-            assert json.loads(response.read()) == []
-        assert set(stack.versions()) == {"kafka", "schema registry"}
+        round_trip(stack, "lifecycle")
         processes = [stack.kafka.nodes[0].process, stack.registry.process]
         workdir = stack.workdir
     assert all(p.poll() is not None for p in processes)
     assert not workdir.exists()
 
 
-def test_the_external_backend_runs_katas_against_a_named_cluster(repo_copy):
+def test_the_external_backend_runs_katas_against_a_named_cluster(repo_copy, separate_pytest):
     root = repo_copy(["ordering_by_key", "schema_evolution"])
     with LocalStack() as stack:
         env = {
@@ -95,15 +79,7 @@ def test_the_external_backend_runs_katas_against_a_named_cluster(repo_copy):
             "SCHEMA_REGISTRY_URL": stack.schema_registry_config()["url"],
         }
         env.pop("KATA_BACKEND", None)
-        result = subprocess.run(
-            [sys.executable, "-m", "pytest", "solutions", "-q"],
-            cwd=root,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=300,
-        )
+        result = separate_pytest(root, "solutions", "-q", env=env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "kafka-katas stack: external backend, kafka: 1 broker(s) at 127.0.0.1:" in result.stdout
 
@@ -172,50 +148,33 @@ def test_an_unknown_backend_name_is_a_clear_error():
         choose_backend("kubernetes", env={})
 
 
-def test_an_unreachable_external_broker_stops_the_run_with_a_clear_error(repo_copy):
-    root = repo_copy(["ordering_by_key"])
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", "solutions", "-q"],
-        cwd=root,
-        env={**os.environ, "KAFKA_BOOTSTRAP_SERVERS": f"127.0.0.1:{free_port()}"},
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
+def test_an_unreachable_external_broker_stops_the_run_with_a_clear_error(
+    repo_copy, separate_pytest
+):
+    env = {**os.environ, "KAFKA_BOOTSTRAP_SERVERS": f"127.0.0.1:{free_port()}"}
+    result = separate_pytest(
+        repo_copy(["ordering_by_key"]), "solutions", "-q", env=env, timeout=120
     )
     assert result.returncode == 3, result.stdout + result.stderr
     assert "no Kafka broker answered at 127.0.0.1:" in result.stdout + result.stderr
 
 
-def test_a_bad_backend_choice_stops_the_run_with_one_clear_message(repo_copy):
-    root = repo_copy(["ordering_by_key"])
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", "solutions", "-q"],
-        cwd=root,
-        env={**os.environ, "KATA_BACKEND": "kubernetes"},
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
+def test_a_bad_backend_choice_stops_the_run_with_one_clear_message(repo_copy, separate_pytest):
+    env = {**os.environ, "KATA_BACKEND": "kubernetes"}
+    result = separate_pytest(
+        repo_copy(["ordering_by_key"]), "solutions", "-q", env=env, timeout=120
     )
     assert result.returncode == 3, result.stdout + result.stderr
     assert "unknown backend 'kubernetes'" in result.stdout + result.stderr
     assert "Traceback" not in result.stdout + result.stderr
 
 
-def test_a_syntax_error_in_one_kata_leaves_the_others_running(repo_copy):
+def test_a_syntax_error_in_one_kata_leaves_the_others_running(repo_copy, separate_pytest):
     root = repo_copy(["ordering_by_key", "schema_evolution"])
     broken = root / "solutions/m6_schema_registry/test_schema_evolution.py"
     broken.write_text(broken.read_text().replace('return "BACKWARD"', 'return "BACKWARD'))
     results = root / "results.json"
-    subprocess.run(
-        [sys.executable, "-m", "pytest", "solutions", "-q", f"--kata-results={results}"],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-    )
+    separate_pytest(root, "solutions", "-q", f"--kata-results={results}")
     katas = {k["id"]: k for k in json.loads(results.read_text())["katas"]}
     assert katas["ordering_by_key"]["status"] == "pass"
     assert katas["schema_evolution"]["status"] == "broken"
